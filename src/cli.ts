@@ -1,0 +1,103 @@
+/**
+ * The command-line door: `deploy-hooks <command> [--input value …]`, the same
+ * commands and names as the action's inputs. Exit status: 0 success, 1 the
+ * command failed (invalid manifest, failed deployment), 2 usage error.
+ */
+import * as path from 'node:path';
+import { validateRevision } from './commands/validate.js';
+import { fsRevisionReader } from './revision/fs-reader.js';
+import { COMMANDS, INPUT_NAMES, readSettings, SettingsError, type Settings } from './settings.js';
+import { consoleLog } from './report/log.js';
+import { planText } from './report/plan-summary.js';
+import { VERSION } from './version.js';
+
+const USAGE = `usage: deploy-hooks <command> [--input value …]
+
+commands: ${COMMANDS.join(', ')}
+inputs:   ${INPUT_NAMES.filter((n) => n !== 'command')
+  .map((n) => `--${n}`)
+  .join(' ')}
+
+Each --input takes the value of the action input of the same name
+(--name value or --name=value). See README.md.`;
+
+class UsageError extends Error {}
+
+function parseArgs(argv: string[]): Map<string, string> {
+  const values = new Map<string, string>();
+  const [command, ...rest] = argv;
+  if (!command || command.startsWith('-')) throw new UsageError('no command given');
+  values.set('command', command);
+  for (let i = 0; i < rest.length; i++) {
+    const arg = rest[i];
+    const match = /^--([a-z-]+)(?:=([\s\S]*))?$/.exec(arg);
+    if (!match) throw new UsageError(`unexpected argument "${arg}"`);
+    const [, name, inline] = match;
+    if (!(INPUT_NAMES as readonly string[]).includes(name) || name === 'command') {
+      throw new UsageError(`unknown option --${name}`);
+    }
+    if (inline !== undefined) values.set(name, inline);
+    else if (i + 1 < rest.length) values.set(name, rest[++i]);
+    else throw new UsageError(`--${name} needs a value`);
+  }
+  return values;
+}
+
+async function main(argv: string[]): Promise<number> {
+  if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return argv.length === 0 ? 2 : 0;
+  }
+  if (argv[0] === '--version') {
+    process.stdout.write(`${VERSION}\n`);
+    return 0;
+  }
+  let settings: Settings;
+  try {
+    const values = parseArgs(argv);
+    settings = readSettings((name) => values.get(name) ?? '', {
+      env: process.env,
+      cwd: process.cwd(),
+      isRoot: process.getuid?.() === 0,
+    });
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof SettingsError) {
+      process.stderr.write(`deploy-hooks: ${error.message}\n${USAGE}\n`);
+      return 2;
+    }
+    throw error;
+  }
+  switch (settings.command) {
+    case 'validate':
+      return validate(settings);
+    default:
+      process.stderr.write(`deploy-hooks: command ${settings.command} is not implemented yet\n`);
+      return 1;
+  }
+}
+
+function validate(settings: Settings): number {
+  const result = validateRevision(fsRevisionReader(settings.source), settings);
+  const log = consoleLog((file) => path.relative(process.cwd(), path.join(settings.source, file)));
+  for (const diagnostic of result.parse.diagnostics) log.diagnostic(diagnostic);
+  if (result.plan) {
+    log.info(`\nplan (${result.plan.deploymentType}):\n${planText(result.plan)}`);
+    if (result.plan.notExecutable) log.info(`note: ${result.plan.notExecutable}`);
+  }
+  log.info(
+    `\n${result.valid ? 'valid' : 'invalid'}: ${result.errors} error(s), ${result.warnings} warning(s)`,
+  );
+  return result.valid ? 0 : 1;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(
+      `deploy-hooks: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
+    process.exitCode = 1;
+  },
+);

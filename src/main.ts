@@ -1,0 +1,70 @@
+/**
+ * The action adapter: inputs → settings → command → outputs, annotations and
+ * step summary. The only engine file besides report/ that talks to
+ * @actions/core.
+ */
+import * as core from '@actions/core';
+import * as path from 'node:path';
+import { validateRevision } from './commands/validate.js';
+import { fsRevisionReader } from './revision/fs-reader.js';
+import { readSettings, SettingsError, type Settings } from './settings.js';
+import { actionsLog } from './report/actions-log.js';
+import { validateSummary } from './report/plan-summary.js';
+import { planToJson } from './plan/plan-json.js';
+
+export async function run(): Promise<void> {
+  try {
+    const settings = readSettings((name) => core.getInput(name), {
+      env: process.env,
+      cwd: process.cwd(),
+      isRoot: process.getuid?.() === 0,
+    });
+    maskSecrets(settings);
+    switch (settings.command) {
+      case 'validate':
+        await validate(settings);
+        break;
+      default:
+        core.setFailed(`command: ${settings.command} is not implemented yet`);
+    }
+  } catch (error) {
+    // A user mistake is one line; anything else is a bug, still one line plus
+    // the stack in the debug log.
+    if (error instanceof SettingsError) return core.setFailed(error.message);
+    core.debug(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    core.setFailed(`deploy-hooks: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+/** Multiline secrets are registered line by line, or a line would leak alone. */
+function maskSecrets(settings: Settings): void {
+  const secrets = [...Object.values(settings.env), settings.sshKey ?? ''];
+  for (const secret of secrets) {
+    for (const line of [secret, ...secret.split(/\r?\n/)]) {
+      if (line.trim().length > 0) core.setSecret(line.trim());
+    }
+  }
+}
+
+/** Annotations are relative to the workspace, which may hold the revision in a subfolder. */
+function workspaceRelative(settings: Settings): (file: string) => string {
+  const workspace = process.env.GITHUB_WORKSPACE || process.cwd();
+  return (file) => path.relative(workspace, path.join(settings.source, file));
+}
+
+async function validate(settings: Settings): Promise<void> {
+  const result = validateRevision(fsRevisionReader(settings.source), settings);
+  const log = actionsLog(workspaceRelative(settings));
+  for (const diagnostic of result.parse.diagnostics) log.diagnostic(diagnostic);
+  core.setOutput('valid', String(result.valid));
+  core.setOutput('errors', String(result.errors));
+  core.setOutput('warnings', String(result.warnings));
+  core.setOutput('plan', JSON.stringify(result.plan ? planToJson(result.plan) : []));
+  await core.summary.addRaw(validateSummary(result, settings.source)).write();
+  if (!result.valid) {
+    const file = result.parse.spec?.manifestPath ?? 'the manifest';
+    core.setFailed(
+      `${file}: ${result.errors} error${result.errors === 1 ? '' : 's'} — see the annotations and the step summary`,
+    );
+  }
+}
