@@ -1,0 +1,254 @@
+/**
+ * Runs one lifecycle step as a real child process (DESIGN.md §4).
+ *
+ * - The step is its own process group (so a timeout or cancellation can end
+ *   it with everything it started) and its own session (no terminal).
+ * - Its stdout and stderr are the deployment's log file, opened O_APPEND:
+ *   never a pipe, so a daemon the step leaves running cannot hold the
+ *   engine's stdout, cannot die of SIGPIPE when the engine exits, and keeps
+ *   writing into its deployment's log. Output is streamed by following the
+ *   file (log-follower.ts).
+ * - Completion is the process's exit, not the end of its output: a script
+ *   that starts a daemon with `&` completes at once.
+ *
+ * Nothing here talks to the Actions runtime: progress goes through callbacks.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, fstatSync, openSync, statSync } from 'node:fs';
+import type { SuccessCodes } from '../manifest/model.js';
+import { LogFollower } from './log-follower.js';
+import { OutputTail } from './output-tail.js';
+import { terminateGroup } from './process-group.js';
+import { runAsArgv, runAsEnv, type RunAsUser } from './run-as.js';
+
+export const DEFAULT_KILL_GRACE_MS = 5000;
+export const DEFAULT_TAIL_BYTES = 64 * 1024;
+/** setTimeout's limit; a longer timeout means "no timeout" in practice. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+export interface StepRequest {
+  argv: string[];
+  cwd: string;
+  env: Record<string, string>;
+  timeoutSeconds: number;
+  /** Between SIGTERM and SIGKILL on timeout or cancellation. */
+  killGraceMs?: number;
+  runAs?: RunAsUser;
+  successCodes: SuccessCodes;
+  /** The deployment's hooks.log: the step's stdout and stderr are this file. */
+  logFile: string;
+  /** Each complete output line of this step, as it arrives. */
+  onLine?: (line: string) => void;
+  /** Aborting it (job cancelled) ends the step's whole process group. */
+  signal?: AbortSignal;
+  tailBytes?: number;
+}
+
+export type StepResult = 'succeeded' | 'failed' | 'timed-out' | 'cancelled' | 'error';
+
+export interface StepOutcome {
+  exitCode: number | null;
+  signal: string | null;
+  result: StepResult;
+  startedAt: Date;
+  durationMs: number;
+  /** The last `tailBytes` of this step's output, decoded leniently. */
+  tail: string;
+  /** Why the step could not run, in one line. */
+  error?: string;
+}
+
+export function exitCodeAllowed(code: number, codes: SuccessCodes): boolean {
+  if (codes === 'any') return true;
+  return codes.some(([low, high]) => code >= low && code <= high);
+}
+
+/** "0", "0,3-5", "any"; a range with a negative bound is written "-1..10". */
+export function describeCodes(codes: SuccessCodes): string {
+  if (codes === 'any') return 'any';
+  if (codes.length === 0) return 'none';
+  return codes
+    .map(([low, high]) => {
+      if (low === high) return String(low);
+      return low < 0 || high < 0 ? `${low}..${high}` : `${low}-${high}`;
+    })
+    .join(',');
+}
+
+export async function runStep(req: StepRequest): Promise<StepOutcome> {
+  const startedAt = new Date();
+  const clock = performance.now();
+  const ended = (result: StepResult, extra: Partial<StepOutcome> = {}): StepOutcome => ({
+    exitCode: null,
+    signal: null,
+    result,
+    startedAt,
+    durationMs: performance.now() - clock,
+    tail: '',
+    ...extra,
+  });
+
+  if (req.signal?.aborted) return ended('cancelled');
+  const problem = preflight(req);
+  if (problem) return ended('error', { error: problem });
+
+  let logFd: number;
+  try {
+    logFd = openSync(req.logFile, 'a');
+  } catch (error) {
+    return ended('error', { error: `cannot open log file ${req.logFile}: ${reason(error)}` });
+  }
+  const tail = new OutputTail(req.tailBytes ?? DEFAULT_TAIL_BYTES);
+  let follower: LogFollower;
+  try {
+    follower = await LogFollower.start({
+      path: req.logFile,
+      fromOffset: fstatSync(logFd).size,
+      onBytes: (chunk) => tail.push(chunk),
+      onLine: req.onLine,
+    });
+  } catch (error) {
+    closeSync(logFd);
+    return ended('error', { error: `cannot read log file ${req.logFile}: ${reason(error)}` });
+  }
+
+  const run = await execute(req, logFd);
+  closeSync(logFd);
+  await follower.stop(run.logSize);
+  const timing = { startedAt: run.startedAt, durationMs: run.durationMs };
+  const common = { ...timing, exitCode: run.exitCode, signal: run.signal, tail: tail.text() };
+  if (run.spawnError !== undefined) return ended('error', { ...common, error: run.spawnError });
+  if (run.stoppedFor) return ended(run.stoppedFor, common);
+  if (run.exitCode === null || !exitCodeAllowed(run.exitCode, req.successCodes)) {
+    return ended('failed', common);
+  }
+  return ended('succeeded', common);
+}
+
+interface Execution {
+  startedAt: Date;
+  durationMs: number;
+  exitCode: number | null;
+  signal: string | null;
+  /** Set when the engine ended the step. */
+  stoppedFor?: 'timed-out' | 'cancelled';
+  spawnError?: string;
+  /** The log file's size when the step exited: where its output ends. */
+  logSize: number;
+}
+
+/** Spawns the step, enforces timeout and cancellation, and waits for its exit. */
+async function execute(req: StepRequest, logFd: number): Promise<Execution> {
+  const argv = req.runAs ? runAsArgv(req.runAs, req.argv) : req.argv;
+  const env = req.runAs ? runAsEnv(req.runAs, req.env) : req.env;
+  const startedAt = new Date();
+  const clock = performance.now();
+  const failure = (error: unknown): Execution => ({
+    startedAt,
+    durationMs: performance.now() - clock,
+    exitCode: null,
+    signal: null,
+    spawnError: spawnFailure(argv[0], req, error),
+    logSize: fstatSync(logFd).size,
+  });
+
+  let child: ChildProcess;
+  try {
+    child = spawn(argv[0], argv.slice(1), {
+      cwd: req.cwd,
+      env,
+      detached: true, // own session and process group
+      stdio: ['ignore', logFd, logFd],
+    });
+  } catch (error) {
+    return failure(error);
+  }
+
+  let stoppedFor: Execution['stoppedFor'];
+  let termination: Promise<void> | undefined;
+  let exited = false;
+  const stop = (why: 'timed-out' | 'cancelled') => {
+    if (exited || stoppedFor || child.pid === undefined) return;
+    stoppedFor = why;
+    termination = terminateGroup(child.pid, req.killGraceMs ?? DEFAULT_KILL_GRACE_MS);
+  };
+  const timeoutMs = req.timeoutSeconds * 1000;
+  const timer =
+    timeoutMs <= MAX_TIMER_MS ? setTimeout(() => stop('timed-out'), timeoutMs) : undefined;
+  const onAbort = () => stop('cancelled');
+  req.signal?.addEventListener('abort', onAbort, { once: true });
+
+  // 'exit', not 'close': a daemon holding the inherited output must not keep the step running.
+  const outcome = await new Promise<
+    { code: number | null; signal: NodeJS.Signals | null } | { error: unknown }
+  >((resolve) => {
+    child.once('exit', (code, signal) => resolve({ code, signal }));
+    // Emitted instead of 'exit' when the process could not be started.
+    child.once('error', (error) => resolve({ error }));
+  });
+  exited = true;
+  const logSize = fstatSync(logFd).size;
+  const durationMs = performance.now() - clock;
+  clearTimeout(timer);
+  req.signal?.removeEventListener('abort', onAbort);
+  // The script is gone; make sure what it started in its group is too.
+  await termination;
+
+  if ('error' in outcome) return { ...failure(outcome.error), logSize };
+  return {
+    startedAt,
+    durationMs,
+    exitCode: outcome.code,
+    signal: outcome.signal,
+    stoppedFor,
+    logSize,
+  };
+}
+
+/** Problems found before spawning, each a one-line error. */
+function preflight(req: StepRequest): string | undefined {
+  if (req.argv.length === 0) return 'nothing to run: the step has an empty command';
+  if (!(req.timeoutSeconds > 0)) {
+    return `timeout must be a positive number of seconds, got ${req.timeoutSeconds}`;
+  }
+  const cwd = statOrUndefined(req.cwd);
+  if (!cwd) return `working directory ${req.cwd} does not exist`;
+  if (!cwd.isDirectory()) return `working directory ${req.cwd} is not a directory`;
+  const program = req.argv[0];
+  if (program.includes('/')) {
+    const stat = statOrUndefined(program);
+    if (!stat) return `cannot run ${program}: no such file`;
+    if (stat.isDirectory()) return `cannot run ${program}: it is a directory`;
+    if ((stat.mode & 0o111) === 0) {
+      return `cannot run ${program}: not executable — chmod +x it or run it through bash`;
+    }
+  }
+  const uid = process.getuid?.();
+  if (req.runAs && uid !== 0 && uid !== req.runAs.uid) {
+    return `runas: deploy-hooks must run as root to run a hook as "${req.runAs.name}"`;
+  }
+  return undefined;
+}
+
+function spawnFailure(program: string, req: StepRequest, error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (req.runAs && code === 'ENOENT' && program.endsWith('setpriv')) {
+    return `runas needs util-linux setpriv, which is not installed here — install util-linux`;
+  }
+  if (code === 'ENOENT') return `cannot run ${program}: no such file`;
+  if (code === 'EACCES') return `cannot run ${program}: permission denied — is it executable?`;
+  return `cannot run ${program}: ${reason(error)}`;
+}
+
+function statOrUndefined(file: string) {
+  try {
+    return statSync(file);
+  } catch {
+    return undefined;
+  }
+}
+
+function reason(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.replace(/\s*\n\s*/g, ' ');
+}

@@ -1,0 +1,182 @@
+/**
+ * Follows a step's output in the deployment's log file, from the offset where
+ * the step started, and hands out complete lines as they arrive.
+ *
+ * Hand-rolled because no library fits: the hook's stdout/stderr are the log
+ * file itself (never a pipe, so a daemon the hook starts cannot hold our
+ * stdout or die of SIGPIPE), which means the output can only be observed by
+ * reading the file as it grows, and following must stop at an exact byte
+ * offset (the file's size when the step exited), since a daemon may keep
+ * appending to the same file afterwards. `tail -f`-style packages neither stop
+ * at an offset nor bound their memory for lines without a newline.
+ */
+import { open, type FileHandle } from 'node:fs/promises';
+
+export const DEFAULT_MAX_LINE_BYTES = 64 * 1024;
+const READ_CHUNK_BYTES = 256 * 1024;
+const DEFAULT_POLL_MS = 50;
+
+/**
+ * Splits a byte stream into lines without ever holding more than
+ * `maxLineBytes`: a longer line is handed out in pieces. Splitting happens on
+ * bytes (0x0A never occurs inside a UTF-8 sequence), and each line is decoded
+ * leniently, so invalid UTF-8 becomes U+FFFD instead of an error.
+ */
+export class LineSplitter {
+  private readonly partial: Buffer;
+  private partialLength = 0;
+
+  constructor(
+    private readonly onLine: (line: string) => void,
+    private readonly maxLineBytes = DEFAULT_MAX_LINE_BYTES,
+  ) {
+    if (!Number.isInteger(maxLineBytes) || maxLineBytes < 4) {
+      throw new Error(`line chunk size must be at least 4 bytes, got ${maxLineBytes}`);
+    }
+    this.partial = Buffer.alloc(maxLineBytes);
+  }
+
+  push(chunk: Uint8Array): void {
+    let start = 0;
+    while (start < chunk.length) {
+      const newline = chunk.indexOf(0x0a, start);
+      const stop = newline === -1 ? chunk.length : newline;
+      this.append(chunk.subarray(start, stop));
+      if (newline === -1) return;
+      this.emit(this.partialLength, true);
+      start = newline + 1;
+    }
+  }
+
+  /** Hands out a last line that had no newline. */
+  flush(): void {
+    if (this.partialLength > 0) this.emit(this.partialLength, true);
+  }
+
+  private append(bytes: Uint8Array): void {
+    let offset = 0;
+    while (offset < bytes.length) {
+      const room = this.maxLineBytes - this.partialLength;
+      const take = Math.min(room, bytes.length - offset);
+      this.partial.set(bytes.subarray(offset, offset + take), this.partialLength);
+      this.partialLength += take;
+      offset += take;
+      if (this.partialLength === this.maxLineBytes && offset < bytes.length) {
+        this.emit(this.pieceEnd(), false);
+      }
+    }
+  }
+
+  /** Where to cut a full buffer so that a UTF-8 character is not split. */
+  private pieceEnd(): number {
+    let end = this.partialLength;
+    // Step back over continuation bytes (10xxxxxx) to the start of the last character…
+    let lead = end - 1;
+    while (lead > end - 4 && lead > 0 && (this.partial[lead] & 0xc0) === 0x80) lead--;
+    const byte = this.partial[lead];
+    const width = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : byte >= 0xc0 ? 2 : 1;
+    // …and cut before it when it is incomplete.
+    if (lead + width > end) end = lead;
+    return end > 0 ? end : this.partialLength;
+  }
+
+  /** Hands out the first `length` bytes of the partial line and keeps the rest. */
+  private emit(length: number, endOfLine: boolean): void {
+    // Buffer#toString is lenient: invalid UTF-8 becomes U+FFFD.
+    let text = this.partial.toString('utf8', 0, length);
+    if (endOfLine && text.endsWith('\r')) text = text.slice(0, -1);
+    this.partial.copyWithin(0, length, this.partialLength);
+    this.partialLength -= length;
+    this.onLine(text);
+  }
+}
+
+export interface LogFollowerOptions {
+  /** The log file (it must exist). */
+  path: string;
+  /** Byte offset where the followed output begins. */
+  fromOffset: number;
+  /** Every byte read, in order (for the bounded tail); the chunk is reused after the call. */
+  onBytes?: (chunk: Buffer) => void;
+  /** Each complete line; lines longer than `maxLineBytes` arrive in pieces. */
+  onLine?: (line: string) => void;
+  maxLineBytes?: number;
+  /** How often to look for new output. */
+  pollMs?: number;
+}
+
+export class LogFollower {
+  private position: number;
+  private limit = Infinity;
+  private stopping = false;
+  private wake: (() => void) | undefined;
+  private readonly splitter: LineSplitter | undefined;
+  private readonly buffer = Buffer.alloc(READ_CHUNK_BYTES);
+  private readonly done: Promise<void>;
+
+  private constructor(
+    private readonly file: FileHandle,
+    private readonly options: LogFollowerOptions,
+  ) {
+    this.position = options.fromOffset;
+    this.splitter = options.onLine
+      ? new LineSplitter(options.onLine, options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES)
+      : undefined;
+    this.done = this.follow();
+    // stop() reports a failure; until then keep it from being an unhandled rejection.
+    this.done.catch(() => undefined);
+  }
+
+  static async start(options: LogFollowerOptions): Promise<LogFollower> {
+    const file = await open(options.path, 'r');
+    return new LogFollower(file, options);
+  }
+
+  /** Bytes consumed so far. */
+  get offset(): number {
+    return this.position;
+  }
+
+  /**
+   * Reads everything up to `endOffset` (the file's size when the step
+   * exited), hands out a final partial line, and stops: what a daemon appends
+   * later belongs to no step.
+   */
+  async stop(endOffset: number): Promise<void> {
+    this.limit = endOffset;
+    this.stopping = true;
+    this.wake?.();
+    await this.done;
+  }
+
+  private async follow(): Promise<void> {
+    try {
+      for (;;) {
+        const finalPass = this.stopping;
+        while (this.position < this.limit) {
+          const want = Math.min(this.buffer.length, this.limit - this.position);
+          const { bytesRead } = await this.file.read(this.buffer, 0, want, this.position);
+          if (bytesRead === 0) break;
+          this.position += bytesRead;
+          const chunk = this.buffer.subarray(0, bytesRead);
+          this.options.onBytes?.(chunk);
+          this.splitter?.push(chunk);
+        }
+        // Finish only after a full pass that began with the stop already requested.
+        if (finalPass) break;
+        if (this.stopping) continue;
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, this.options.pollMs ?? DEFAULT_POLL_MS);
+          this.wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        this.wake = undefined;
+      }
+      this.splitter?.flush();
+    } finally {
+      await this.file.close();
+    }
+  }
+}
