@@ -1,12 +1,16 @@
-import { describe, expect, it } from '@jest/globals';
+import { afterAll, describe, expect, it } from '@jest/globals';
+import * as fs from 'node:fs';
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { liveGroupMembers, signalGroup, terminateGroup } from '../../src/host/process-group.js';
 import { isRunning, readPids, tempDir } from './process-helpers.js';
 
+const dir = tempDir('dh-group-');
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
 describe('process groups', () => {
   it('lists the live members of a group and ends them all, KILLing those that ignore TERM', async () => {
-    const pidFile = path.join(tempDir('dh-group-'), 'pids');
+    const pidFile = path.join(dir, 'pids');
     const child = spawn(
       '/bin/bash',
       ['-c', `trap '' TERM; sleep 1000 & echo $! >> ${pidFile}; echo $$ >> ${pidFile}; wait`],
