@@ -10,6 +10,8 @@ import { COMMANDS, INPUT_NAMES, readSettings, SettingsError, type Settings } fro
 import { consoleLog } from './report/log.js';
 import { planText } from './report/plan-summary.js';
 import { VERSION } from './version.js';
+import { cancelOnSignals, runDeployCommand } from './commands/deploy.js';
+import { deployFailure, deployOutputs } from './report/deploy-outputs.js';
 
 const USAGE = `usage: deploy-hooks <command> [--input value …]
 
@@ -70,6 +72,9 @@ async function main(argv: string[]): Promise<number> {
   switch (settings.command) {
     case 'validate':
       return validate(settings);
+    case 'deploy':
+    case 'rollback':
+      return deployOnThisHost(settings);
     default:
       process.stderr.write(`deploy-hooks: command ${settings.command} is not implemented yet\n`);
       return 1;
@@ -88,6 +93,27 @@ function validate(settings: Settings): number {
     `\n${result.valid ? 'valid' : 'invalid'}: ${result.errors} error(s), ${result.warnings} warning(s)`,
   );
   return result.valid ? 0 : 1;
+}
+
+async function deployOnThisHost(settings: Settings): Promise<number> {
+  const log = consoleLog((file) => path.relative(process.cwd(), path.join(settings.source, file)));
+  const cancel = cancelOnSignals();
+  try {
+    const report = await runDeployCommand(settings, log, cancel.signal);
+    for (const diagnostic of report.diagnostics) log.diagnostic(diagnostic);
+    const outputs = deployOutputs(report);
+    log.info(
+      `\n${Object.entries(outputs)
+        .filter(([, v]) => v)
+        .map(([k, v]) => `${k}: ${v}`)
+        .join('\n')}`,
+    );
+    const failure = deployFailure(report);
+    if (failure) log.error(failure);
+    return failure ? 1 : 0;
+  } finally {
+    cancel.dispose();
+  }
 }
 
 main(process.argv.slice(2)).then(

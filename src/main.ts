@@ -11,6 +11,11 @@ import { readSettings, SettingsError, type Settings } from './settings.js';
 import { actionsLog } from './report/actions-log.js';
 import { validateSummary } from './report/plan-summary.js';
 import { planToJson } from './plan/plan-json.js';
+import { cancelOnSignals, runDeployCommand } from './commands/deploy.js';
+import { deployFailure, deployOutputs } from './report/deploy-outputs.js';
+import { deploySummary } from './report/deploy-summary.js';
+import type { Log } from './report/log.js';
+import type { DeploymentReport } from './report/deployment-report.js';
 
 export async function run(): Promise<void> {
   try {
@@ -23,6 +28,10 @@ export async function run(): Promise<void> {
     switch (settings.command) {
       case 'validate':
         await validate(settings);
+        break;
+      case 'deploy':
+      case 'rollback':
+        await deployOnThisHost(settings);
         break;
       default:
         core.setFailed(`command: ${settings.command} is not implemented yet`);
@@ -66,5 +75,30 @@ async function validate(settings: Settings): Promise<void> {
     core.setFailed(
       `${file}: ${result.errors} error${result.errors === 1 ? '' : 's'} — see the annotations and the step summary`,
     );
+  }
+}
+
+async function deployOnThisHost(settings: Settings): Promise<void> {
+  const log = actionsLog(workspaceRelative(settings));
+  const cancel = cancelOnSignals();
+  try {
+    const report = await runDeployCommand(settings, log, cancel.signal);
+    for (const [name, value] of Object.entries(deployOutputs(report))) core.setOutput(name, value);
+    annotateDeployment(report, log);
+    await core.summary.addRaw(deploySummary(report)).write();
+    const failure = deployFailure(report);
+    if (failure) core.setFailed(failure);
+    else core.info(`deployment ${report.deploymentId} succeeded; report: ${report.reportPath}`);
+  } finally {
+    cancel.dispose();
+  }
+}
+
+/** Manifest problems, and the failed hook on the manifest line that declared it. */
+function annotateDeployment(report: DeploymentReport, log: Log): void {
+  for (const diagnostic of report.diagnostics) log.diagnostic(diagnostic);
+  const failure = report.failure;
+  if (failure?.source && report.status !== 'cancelled') {
+    log.diagnostic({ ...failure.source, severity: 'error', message: failure.message });
   }
 }

@@ -1,0 +1,49 @@
+/**
+ * DownloadBundle on this host: puts the revision into the deployment's
+ * `archive/`, from a directory (copied, so later deployments can still run
+ * this revision's stop scripts) or from a bundle (unpacked safely).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { unpackBundle } from '../revision/unpack.js';
+import { MANIFEST_NAMES } from '../manifest/detect.js';
+
+export interface StagedRevision {
+  /** The revision root inside the deployment directory. */
+  revisionRoot: string;
+  fromBundle: boolean;
+}
+
+export async function stageRevision(
+  source: string,
+  deploymentDir: string,
+): Promise<StagedRevision> {
+  const archive = path.join(deploymentDir, 'archive');
+  const stat = fs.statSync(source, { throwIfNoEntry: false });
+  if (!stat) throw new StageError(`source ${source} does not exist`);
+  if (stat.isDirectory()) {
+    // .git is history, not the revision; copying it would only cost time.
+    fs.cpSync(source, archive, {
+      recursive: true,
+      verbatimSymlinks: true,
+      preserveTimestamps: true,
+      filter: (from) => path.basename(from) !== '.git' || path.dirname(from) !== source,
+    });
+    return { revisionRoot: archive, fromBundle: false };
+  }
+  const kept = path.join(deploymentDir, `bundle${bundleSuffix(source)}`);
+  fs.copyFileSync(source, kept);
+  // Unpack beside archive/ and move the checked revision in only when complete.
+  const staging = path.join(deploymentDir, 'staging');
+  const { revisionRoot } = await unpackBundle(kept, staging, { manifestNames: MANIFEST_NAMES });
+  fs.renameSync(revisionRoot, archive);
+  fs.rmSync(staging, { recursive: true, force: true });
+  return { revisionRoot: archive, fromBundle: true };
+}
+
+function bundleSuffix(file: string): string {
+  const match = /(\.tar\.gz|\.tgz|\.tar|\.zip)$/i.exec(file);
+  return match ? match[1].toLowerCase() : '';
+}
+
+export class StageError extends Error {}
