@@ -30,6 +30,8 @@ export type ElementTree = { root: XmlElement; problems: TreeProblem[] } | { prob
 
 type OrderedNode = Record<string, unknown>;
 
+const RESERVED_NAMES = ['__proto__', 'constructor', 'prototype'];
+
 export function buildElementTree(text: string, tags: ScannedTag[], lines: LineIndex): ElementTree {
   const valid = XMLValidator.validate(text);
   if (valid !== true) {
@@ -39,6 +41,17 @@ export function buildElementTree(text: string, tags: ScannedTag[], lines: LineIn
         line: line ?? 1,
         column: col ?? 1,
         message: `the file is not well-formed XML: ${msg}`,
+      },
+    };
+  }
+  // The parser refuses these element names outright (they would reach
+  // Object.prototype); say where, instead of failing the whole file at 1:1.
+  const reserved = tags.find((t) => RESERVED_NAMES.includes(t.name));
+  if (reserved !== undefined) {
+    return {
+      problem: {
+        ...lines.at(reserved.offset),
+        message: `<${reserved.name}> is not a deployment.xml element, and the name is refused for safety; remove it`,
       },
     };
   }
