@@ -122,7 +122,7 @@ function requireText(
 ): string | undefined {
   const pair = fields(mapping).get(key);
   if (pair === undefined || isEmpty(pair.value)) {
-    c.error(pair?.key ?? at, `${where} has no \`${key}\``);
+    c.error(pair?.key ?? at, `\`${key}\` is missing from ${where}; add it`);
     return undefined;
   }
   return c.text(pair.value, `\`${key}\``);
