@@ -208,3 +208,11 @@ describe('parseAppSpec: a full sample', () => {
     ]);
   });
 });
+
+describe('parseAppSpec: odd keys', () => {
+  it('ignores a key that is not text, with a warning', () => {
+    expect(parseIn(`${HEAD}? [a, b]\n: 1\n`).diagnostics).toEqual([
+      diag(3, 3, 'warning', 'a key that is not text is ignored'),
+    ]);
+  });
+});

@@ -83,10 +83,13 @@ export class Checker {
     for (const { key } of mapping.pairs) {
       const name = keyName(key);
       if (name !== undefined && known.includes(name)) continue;
-      const shown = name ?? 'a non-text key';
-      const near = name === undefined ? undefined : suggest(name, known);
+      if (name === undefined) {
+        if (key.kind !== 'alias') this.warning(key, `a key that is not text${where} is ignored`);
+        continue;
+      }
+      const near = suggest(name, known);
       const hint = near === undefined ? '' : `; did you mean ${near}?`;
-      this.warning(key, `unknown key \`${shown}\`${where} is ignored${hint}`);
+      this.warning(key, `unknown key \`${name}\`${where} is ignored${hint}`);
     }
   }
 }
