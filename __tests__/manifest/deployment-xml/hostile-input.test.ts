@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { parseDeploymentXml } from '../../../src/manifest/deployment-xml/parse-deployment-xml.js';
-import { MAX_DEPTH } from '../../../src/manifest/deployment-xml/tag-scanner.js';
+import { MAX_DEPTH, MAX_SCAN_ERRORS } from '../../../src/manifest/deployment-xml/tag-scanner.js';
 import { FILE, errors, installing, parse, where } from './xml-fixtures.js';
 
 function timed<T>(run: () => T): { value: T; ms: number } {
@@ -157,11 +157,28 @@ ${levels}
     },
   );
 
-  it('handles many malformed attributes in one file in linear time', () => {
+  it('stops after a bounded number of errors, quickly, however many mistakes there are', () => {
     const line = '<osType name="X" startCmd=”a b” successCodes=0 timeout="1/>';
     const xml = installing(...Array.from({ length: 5000 }, () => line));
     const { value: result, ms } = timed(() => parse(xml));
-    expect(errors(result).length).toBeGreaterThanOrEqual(5000 * 2);
     expect(ms).toBeLessThan(3000);
+    const found = errors(result);
+    expect(found).toHaveLength(MAX_SCAN_ERRORS + 1);
+    expect(found[0]).toMatchObject(where(xml, 'startCmd'));
+    expect(found[MAX_SCAN_ERRORS].message).toBe(
+      `stopped reading after ${MAX_SCAN_ERRORS} errors; fix these and check again`,
+    );
+  });
+
+  it('stays bounded on a quote that never closes across a huge value', () => {
+    const xml = '<deployment><install x="' + 'word '.repeat(150_000) + '/></deployment>';
+    const { value: result, ms } = timed(() => parse(xml));
+    expect(ms).toBeLessThan(2000);
+    expect(result.spec).toBeUndefined();
+    expect(result.diagnostics.length).toBeLessThanOrEqual(MAX_SCAN_ERRORS + 1);
+    expect(result.diagnostics[0]).toMatchObject({
+      ...where(xml, 'x="'),
+      message: expect.stringMatching(/^attribute x is missing its closing quote/),
+    });
   });
 });

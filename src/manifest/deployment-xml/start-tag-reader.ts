@@ -10,6 +10,9 @@
 /** Quote marks that word processors and chat tools substitute for `"` and `'`. */
 const TYPOGRAPHIC_QUOTES = '“”„‟‘’‚‛«»″′＂`´';
 
+/** A tag this broken is not worth reading attribute by attribute. */
+const MAX_TAG_PROBLEMS = 10;
+
 const NAME = /[\p{L}_:][\p{L}\p{N}_:.-]*/uy;
 /** Whitespace then `name=`: the next attribute begins here. */
 const NEXT_ATTRIBUTE = /\s+[\p{L}_:][\p{L}\p{N}_:.-]*\s*=/uy;
@@ -63,6 +66,12 @@ export function readStartTag(text: string, offset: number): StartTag {
   const problem = (at: number, message: string) => tag.problems.push({ offset: at, message });
   let p = offset + 1 + name.length;
   for (;;) {
+    if (tag.problems.length >= MAX_TAG_PROBLEMS) {
+      // Past this the "attributes" are prose or a runaway value: skip to the tag's end.
+      const close = text.indexOf('>', p);
+      tag.end = close < 0 ? text.length : close + 1;
+      return tag;
+    }
     while (isSpace(text[p])) p++;
     const c = text[p];
     if (c === undefined) {

@@ -11,6 +11,9 @@ import { readStartTag, type ScannedAttribute } from './start-tag-reader.js';
 /** A deployment.xml needs 5 levels; far deeper means the wrong file or an attack. */
 export const MAX_DEPTH = 32;
 
+/** Past this many, more errors only bury the first ones (and GitHub shows 10 annotations a step). */
+export const MAX_SCAN_ERRORS = 50;
+
 export interface ScannedTag {
   name: string;
   offset: number;
@@ -75,6 +78,11 @@ export function scanTags(text: string): TagScan {
     } else if (NAME_START.test(text[lt + 1] ?? '')) {
       const tag = readStartTag(text, lt);
       for (const p of tag.problems) error(p.offset, p.message);
+      if (problems.length >= MAX_SCAN_ERRORS) {
+        problems.length = MAX_SCAN_ERRORS;
+        error(lt, `stopped reading after ${MAX_SCAN_ERRORS} errors; fix these and check again`);
+        break;
+      }
       if (open.length === 0) {
         if (rootSeen) {
           error(
