@@ -6,6 +6,7 @@ import type { FileExistsBehavior, FileMapping } from '../../src/manifest/model.j
 import { applyInstall } from '../../src/host/install.js';
 import { planInstall, type InstallPlan } from '../../src/host/install-plan.js';
 import { readInstallList, writeInstallList } from '../../src/host/install-list.js';
+import { InstallError } from '../../src/host/permissions.js';
 
 const base = fs.mkdtempSync(path.join(os.tmpdir(), 'dh-install-'));
 afterAll(() => fs.rmSync(base, { recursive: true, force: true }));
@@ -146,6 +147,33 @@ describe('Install: sources', () => {
     );
     expect(message).toContain(`${path.join(rev, 'nope.txt')} (files entry at appspec.yml:9)`);
     expect(exists(dest)).toBe(false);
+  });
+
+  it('refuses a source that walks out of the revision through a symlinked directory', async () => {
+    const outside = writeTree(dir('outside'), { 'secret.txt': 'no' });
+    const rev = writeTree(dir('rev'), { out: { link: outside } });
+    const dest = path.join(dir('host'), 'd');
+    const message = refusal((await install(rev, [mapping('out/secret.txt', dest)])).plan);
+    expect(message).toContain(`${path.join(rev, 'out/secret.txt')} (files entry at appspec.yml:5)`);
+    expect(exists(dest)).toBe(false);
+  });
+
+  it('fails part-way with an InstallError that lists what it had already written', async () => {
+    const rev = writeTree(dir('rev'), { 'a.txt': 'a', 'b.txt': 'b' });
+    const dest = path.join(dir('host'), 'd');
+    const plan = planInstall({
+      revisionRoot: rev,
+      files: [mapping('/', dest)],
+      fileExistsBehavior: 'DISALLOW',
+      previousInstalled: [],
+    });
+    if (!plan.ok) throw new Error(plan.message);
+    fs.rmSync(path.join(rev, 'b.txt')); // gone between planning and applying
+    const failure = await applyInstall(plan).catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(InstallError);
+    expect((failure as InstallError).message).toContain(`Install failed writing ${dest}/b.txt`);
+    expect((failure as InstallError).installed).toEqual([dest, `${dest}/a.txt`]);
+    expect(fs.readdirSync(dest)).toEqual(['a.txt']);
   });
 });
 

@@ -83,7 +83,7 @@ export function planInstall(input: InstallPlanInput): InstallPlan {
   };
 }
 
-type Planned = { kind: CopyKind | 'existing-directory'; from: string };
+type Planned = CopyKind | 'existing-directory';
 
 class Planner {
   readonly copies: PlannedCopy[] = [];
@@ -134,7 +134,7 @@ class Planner {
   private insideRevision(source: string): boolean {
     const inside = (p: string, root: string) => {
       const rel = path.relative(root, p);
-      return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+      return rel !== '..' && !rel.startsWith('../') && !path.isAbsolute(rel);
     };
     if (!inside(source, this.root)) return false;
     try {
@@ -167,13 +167,13 @@ class Planner {
   private ensureDirectory(dir: string, from: string, mapping: FileMapping): boolean {
     const planned = this.planned.get(dir);
     if (planned !== undefined) {
-      if (planned.kind === 'directory' || planned.kind === 'existing-directory') return true;
+      if (planned === 'directory' || planned === 'existing-directory') return true;
       this.conflict(dir, mapping, 'duplicate');
       return false;
     }
     const after = this.removals.stateAfter(dir);
     if (after.kind === 'directory') {
-      this.planned.set(dir, { kind: 'existing-directory', from });
+      this.planned.set(dir, 'existing-directory');
       return true;
     }
     if (after.kind === 'other' && this.input.fileExistsBehavior !== 'OVERWRITE') {
@@ -182,7 +182,7 @@ class Planner {
     }
     // Missing, or (OVERWRITE) a file in the way, which the directory replaces.
     if (!this.ensureDirectory(path.dirname(dir), '', mapping)) return false;
-    this.planned.set(dir, { kind: 'directory', from });
+    this.planned.set(dir, 'directory');
     this.copies.push({ from, to: dir, kind: 'directory' });
     return true;
   }
@@ -201,7 +201,7 @@ class Planner {
       this.conflict(target, mapping, 'duplicate');
       return;
     }
-    this.planned.set(target, { kind, from: source });
+    this.planned.set(target, kind);
     const after = this.removals.stateAfter(target);
     if (after.kind !== 'missing') {
       const behavior = this.input.fileExistsBehavior;
@@ -314,7 +314,7 @@ const SENTENCES: Record<ConflictReason, (count: number, list: string) => string>
     `${n === 1 ? 'a file already exists' : `${n} files already exist`} where the revision installs and ` +
     `${n === 1 ? 'was' : 'were'} not installed by the previous deployment: ${list} — set ` +
     'file-exists-behavior: OVERWRITE (replace) or RETAIN (keep), as the action input or the ' +
-    "AppSpec's file_exists_behavior, or remove the file",
+    `AppSpec's file_exists_behavior, or remove ${n === 1 ? 'it' : 'them'}`,
   duplicate: (_n, list) =>
     `two files entries install to the same path: ${list} — change a destination or drop one source`,
   'not-a-directory': (_n, list) =>
