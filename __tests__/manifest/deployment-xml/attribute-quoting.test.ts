@@ -124,6 +124,24 @@ describe('quoting mistakes in attributes', () => {
     );
   });
 
+  it('reports a value opened with one straight quote and closed with the other', () => {
+    const xml = installing(
+      `<osType name='LINUX86" startCmd="x"/>`,
+      '<osType name="NTX86" startCmd="y"/>',
+    );
+    expect(errors(parse(xml))).toEqual([
+      expect.objectContaining({
+        ...where(xml, 'name='),
+        message: `attribute name opens with ' but closes with "; write name="LINUX86"`,
+      }),
+    ]);
+  });
+
+  it('counts lines the same with CRLF line ends', () => {
+    const crlf = SEED.replace(/\n/g, '\r\n');
+    expect(parse(crlf).diagnostics).toEqual([expect.objectContaining({ line: 10, column: 64 })]);
+  });
+
   it('reports a missing opening quote', () => {
     const { error, xml } = onlyError('<osType name=LINUX86" startCmd="x"/>');
     expect(error).toMatchObject(where(xml, 'name='));

@@ -93,6 +93,21 @@ describe('parseDeploymentXml: the document around the osTypes', () => {
     ]);
   });
 
+  it.each([
+    ['<!-- unfinished', '<!--', 'this comment is never closed; end it with -->'],
+    ['<![CDATA[ unfinished', '<![CDATA[', 'this CDATA section is never closed; end it with ]]>'],
+    [
+      '<?editor unfinished',
+      '<?editor',
+      'this processing instruction is never closed; end it with ?>',
+    ],
+  ])('reports an unclosed %s where it starts', (opening, needle, message) => {
+    const xml = `<deployment>\n  ${INSTALL}\n  ${opening}\n</deployment>`;
+    expect(parse(xml).diagnostics).toEqual([
+      expect.objectContaining({ ...where(xml, needle), severity: 'error', message }),
+    ]);
+  });
+
   it('rejects a second root element', () => {
     const xml = `<deployment>${INSTALL}</deployment>\n<deployment/>`;
     expect(parse(xml).diagnostics).toEqual([

@@ -110,6 +110,7 @@ describe('parseDeploymentXml: choosing the osType', () => {
     const result = parse(xml);
     expect(result.spec).toBeDefined();
     expect(result.spec?.events.install).toBeUndefined();
+    expect(result.spec?.eventPositions.install).toBeUndefined();
     expect(errors(result)).toEqual([
       {
         file: FILE,

@@ -9,7 +9,7 @@ import { readEnvElements } from './env-elements.js';
 import type { Reporter } from './reporter.js';
 import { parseSuccessCodes } from './success-codes.js';
 
-/** Symphony's documented default; rsdeploy itself has none, but a hook without a limit can hang a deployment. */
+/** The product's default (DESIGN.md): rsdeploy sets none, but a hook without a limit can hang a deployment. */
 export const DEFAULT_TIMEOUT_SECONDS = 600;
 
 export const OS_TYPE_ATTRIBUTES = ['name', 'startCmd', 'timeout', 'successCodes'] as const;

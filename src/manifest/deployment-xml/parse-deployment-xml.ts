@@ -3,7 +3,7 @@
  * spec and diagnostics out, every diagnostic at the line and column of the
  * element or attribute it is about.
  */
-import type { DeploymentSpec, ParseResult, SourcePosition } from '../model.js';
+import type { DeploymentSpec, ParseResult } from '../model.js';
 import { buildElementTree, type XmlElement } from './element-tree.js';
 import { warnUnknownAttributes, warnUnknownChildren } from './element-checks.js';
 import { LineIndex } from './line-index.js';
@@ -93,9 +93,10 @@ function readDeployment(root: XmlElement, osType: string, report: Reporter): Dep
   for (const event of ['install', 'uninstall']) {
     const section = sections.get(event);
     if (section === undefined) continue;
-    spec.eventPositions[event] = report.position(section) satisfies SourcePosition;
     const chosen = selectOsType(section, osType, report);
-    if (chosen !== undefined) spec.events[event] = [readOsTypeStep(chosen, event, report)];
+    if (chosen === undefined) continue;
+    spec.events[event] = [readOsTypeStep(chosen, event, report)];
+    spec.eventPositions[event] = report.position(section);
   }
   const packageEnv = sections.get('packageEnv');
   const packageDependencies = sections.get('packageDependencies');

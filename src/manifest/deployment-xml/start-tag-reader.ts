@@ -148,7 +148,7 @@ function readValue(
   }
   if (open === '"' || open === "'") return readQuoted(text, p, attribute, at, problem);
   if (TYPOGRAPHIC_QUOTES.includes(open)) {
-    const cut = findCut(text, p + 1, true);
+    const cut = findCut(text, p + 1, `"'`);
     const value = text.slice(p + 1, cut);
     const close = text[cut];
     const closed = close !== undefined && (TYPOGRAPHIC_QUOTES + `"'`).includes(close);
@@ -163,7 +163,7 @@ function readValue(
   }
   // No opening quote. A quote before the next `name=` or the tag's end means only
   // the opening one is missing (`name=LINUX86"`); otherwise the value is one bare word.
-  const cut = findCut(text, p, true);
+  const cut = findCut(text, p, `"'`);
   const close = text[cut];
   if (close !== undefined && (TYPOGRAPHIC_QUOTES + `"'`).includes(close)) {
     const value = text.slice(p, cut);
@@ -225,7 +225,8 @@ function readQuoted(
   // Cut where it most likely ended: at a tag end, a typographic quote or a line
   // end, or else just before the `name=` it swallowed.
   const limit = close < 0 ? text.length : close;
-  const hardStop = findCut(text, p + 1, false, limit, false);
+  const other = quote === '"' ? "'" : '"';
+  const hardStop = findCut(text, p + 1, other, limit, false);
   const cut = runsIntoNext === null ? hardStop : Math.min(hardStop, p + 1 + runsIntoNext.index);
   const guess = text.slice(p + 1, cut);
   const mark = text[cut];
@@ -233,6 +234,13 @@ function readQuoted(
     problem(
       at,
       `attribute ${attribute} opens with a straight quote but closes with a typographic one (${mark}); write ${attribute}="${guess}" with straight quotes`,
+    );
+    return { value: guess, next: cut + 1 };
+  }
+  if (mark === other) {
+    problem(
+      at,
+      `attribute ${attribute} opens with ${quote} but closes with ${other}; write ${attribute}="${guess}"`,
     );
     return { value: guess, next: cut + 1 };
   }
@@ -247,14 +255,14 @@ function hasTypographic(value: string): boolean {
 
 /**
  * Where a malformed value most likely ends, scanning from `from`: at a
- * quote mark (straight ones only when `straight`), the start of the next
+ * typographic quote or one of `straightQuotes`, the start of the next
  * `name=` (when `atNextAttribute`), the end of the tag, a `<`, or the end
  * of the line; at most 4 KiB on.
  */
 function findCut(
   text: string,
   from: number,
-  straight: boolean,
+  straightQuotes: string,
   end = text.length,
   atNextAttribute = true,
 ): number {
@@ -262,7 +270,7 @@ function findCut(
   for (let i = from; i < limit; i++) {
     const c = text[i];
     if (TYPOGRAPHIC_QUOTES.includes(c)) return i;
-    if (straight && (c === '"' || c === "'")) return i;
+    if (straightQuotes.includes(c)) return i;
     if (c === '>' || c === '<' || c === '\n' || c === '\r') return i;
     if (c === '/' && text[i + 1] === '>') return i;
     if (atNextAttribute && isSpace(c) && !isSpace(text[i - 1])) {

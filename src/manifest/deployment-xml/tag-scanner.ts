@@ -45,15 +45,20 @@ export function scanTags(text: string): TagScan {
   for (;;) {
     const lt = text.indexOf('<', i);
     if (lt < 0) break;
-    // Unclosed comments, CDATA and processing instructions end the scan; the
-    // validator that runs next reports them with their place.
+    // The validator would blame the enclosing element for an unclosed comment.
     if (text.startsWith('<!--', lt)) {
       const end = text.indexOf('-->', lt + 4);
-      if (end < 0) break;
+      if (end < 0) {
+        error(lt, 'this comment is never closed; end it with -->');
+        break;
+      }
       i = end + 3;
     } else if (text.startsWith('<![CDATA[', lt)) {
       const end = text.indexOf(']]>', lt + 9);
-      if (end < 0) break;
+      if (end < 0) {
+        error(lt, 'this CDATA section is never closed; end it with ]]>');
+        break;
+      }
       i = end + 3;
     } else if (text.startsWith('<!DOCTYPE', lt)) {
       const doctype = skipDoctype(text, lt);
@@ -63,11 +68,20 @@ export function scanTags(text: string): TagScan {
           'the DOCTYPE declares an entity (<!ENTITY …>); entities are not expanded in deployment.xml (they can blow up to gigabytes) — remove the DOCTYPE and write the values out',
         );
       }
-      if (doctype.end < 0) break;
+      if (doctype.end < 0) {
+        error(
+          lt,
+          'the DOCTYPE is never closed; end it with > (or remove it: deployment.xml needs none)',
+        );
+        break;
+      }
       i = doctype.end;
     } else if (text.startsWith('<?', lt)) {
       const end = text.indexOf('?>', lt + 2);
-      if (end < 0) break;
+      if (end < 0) {
+        error(lt, 'this processing instruction is never closed; end it with ?>');
+        break;
+      }
       checkDeclaration(text.slice(lt, end + 2), lt, problems);
       i = end + 2;
     } else if (text[lt + 1] === '/') {
