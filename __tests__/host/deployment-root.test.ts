@@ -235,6 +235,16 @@ describe('interrupted deployments', () => {
     expect(findInterrupted(root, 'production')).toEqual([]);
   });
 
+  it('treats a deployment recorded before a reboot (power loss) as interrupted', () => {
+    const root = freshRoot();
+    const paths = createDeployment(root, 'production', 'd-BEFORE-REBOOT');
+    const mine = startRecord('d-BEFORE-REBOOT', paths.archive);
+    expect(mine.bootId).toMatch(/^[0-9a-f-]{36}$/);
+    // Same pid and start time as a live process, but written during another boot.
+    writeRecord(paths.dir, { ...mine, bootId: '00000000-0000-0000-0000-000000000000' });
+    expect(findInterrupted(root, 'production').map((r) => r.id)).toEqual(['d-BEFORE-REBOOT']);
+  });
+
   it('treats a pid that exited as interrupted, and ignores finished deployments', () => {
     const root = freshRoot();
     const gone = spawnSync(process.execPath, ['-e', 'console.log(process.pid)'], {

@@ -63,6 +63,8 @@ export interface DeploymentRecord {
   pid: number;
   /** Field 22 of /proc/<pid>/stat (clock ticks after boot); null where /proc is absent. */
   pidStartTime: number | null;
+  /** /proc/sys/kernel/random/boot_id when written: after a reboot (power loss) no pid is the same process. */
+  bootId?: string;
   /** The DeploymentSpec, kept so a later deployment can run this revision's stop scripts. */
   spec?: unknown;
   /** The revision's commit metadata (revision.json), for a rollback to report. */
@@ -110,9 +112,9 @@ export function deploymentPaths(root: string, group: string, id: string): Deploy
  */
 export function createDeployment(root: string, group: string, id: string): DeploymentPaths {
   const paths = deploymentPaths(root, group, id);
-  mkdirOwn(path.dirname(paths.dir), true);
+  mkdirTree(path.dirname(paths.dir));
   try {
-    mkdirSync(paths.dir, { mode: 0o755 });
+    mkdirSync(paths.dir);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
       throw new Error(
@@ -123,8 +125,8 @@ export function createDeployment(root: string, group: string, id: string): Deplo
     }
     throw error;
   }
-  chmodSync(paths.dir, 0o755);
-  mkdirOwn(paths.logs, false);
+  mkdirSync(paths.logs);
+  for (const dir of [paths.dir, paths.logs]) chmodSync(dir, 0o755);
   return paths;
 }
 
@@ -193,6 +195,7 @@ export function startRecord(id: string, revisionRoot: string, spec?: unknown): D
     startedAt: new Date().toISOString(),
     pid: process.pid,
     pidStartTime: processStartTime(process.pid) ?? null,
+    ...(currentBootId() === undefined ? {} : { bootId: currentBootId() }),
     ...(spec === undefined ? {} : { spec }),
     revisionRoot,
   };
@@ -275,6 +278,8 @@ export function markInterrupted(
 
 /** Whether the process that wrote `record` is still that process and still running. */
 export function isRecordProcessRunning(record: DeploymentRecord): boolean {
+  const boot = currentBootId();
+  if (record.bootId !== undefined && boot !== undefined && record.bootId !== boot) return false;
   return isProcessRunning(record.pid, record.pidStartTime ?? undefined);
 }
 
@@ -306,16 +311,29 @@ function readProcStat(pid: number): ProcStat {
   try {
     text = readFileSync(`/proc/${pid}/stat`, 'latin1');
   } catch {
-    if (!procMounted()) return 'no-proc';
     // /proc mounted with hidepid hides other users' processes; the kernel
     // still answers EPERM for a live one, and then we must not call it dead.
-    return signalZero(pid) ? 'no-proc' : 'gone';
+    return procMounted() && !signalZero(pid) ? 'gone' : 'no-proc';
   }
   // The command name (field 2) may hold spaces and parentheses: split after the last ')'.
   const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
   const state = fields[0] ?? '';
   if (state === 'Z' || state === 'X' || state === 'x') return 'gone';
   return { state, startTime: Number(fields[19]) };
+}
+
+let bootId: string | null | undefined;
+
+/** This boot's id (Linux); undefined where the kernel does not tell. */
+export function currentBootId(): string | undefined {
+  if (bootId === undefined) {
+    try {
+      bootId = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim() || null;
+    } catch {
+      bootId = null;
+    }
+  }
+  return bootId ?? undefined;
 }
 
 function procMounted(): boolean {
@@ -366,17 +384,13 @@ function assertDeploymentId(id: string): void {
   }
 }
 
-/** mkdir -p, then 0755 on what we made: a umask of 077 would hide revisions from runas users. */
-function mkdirOwn(dir: string, recursive: boolean): void {
-  const first = mkdirSync(dir, { recursive, mode: 0o755 });
-  if (!recursive) {
-    chmodSync(dir, 0o755);
-    return;
-  }
+/** mkdir -p, then 0755 on what it made: a umask of 077 would hide revisions from runas users. */
+function mkdirTree(dir: string): void {
+  const first = mkdirSync(dir, { recursive: true });
   if (first === undefined) return;
-  for (let d = dir; d.length >= first.length; d = path.dirname(d)) {
+  for (let d = dir; ; d = path.dirname(d)) {
     chmodSync(d, 0o755);
-    if (d === first) break;
+    if (d === first || d === path.dirname(d)) break;
   }
 }
 
