@@ -77,7 +77,7 @@ export async function writeZip(
   zip.end();
   const chunks: Buffer[] = [];
   for await (const chunk of zip.outputStream) chunks.push(chunk as Buffer);
-  let data = Buffer.concat(chunks);
+  let data: Buffer = Buffer.concat(chunks);
   for (const [from, to] of rename) data = replaceAll(data, Buffer.from(from), Buffer.from(to));
   fs.writeFileSync(file, data);
   return file;

@@ -27,12 +27,14 @@ const MADE_BY_UNIX = 3;
  */
 export async function readZip(bundle: string, writer: StagingWriter): Promise<void> {
   const name = path.basename(bundle);
-  const corrupt = (why: string, entryName?: string): BundleError =>
-    new BundleError(
+  const corrupt = (message: string, entryName?: string): BundleError => {
+    const why = message.replace(/\.$/, '');
+    return new BundleError(
       entryName === undefined
         ? `${name} is not a readable zip archive (${why}): re-create the bundle`
         : `${name}: entry "${entryName}" is corrupt (${why}): re-create the bundle`,
     );
+  };
 
   let zip: yauzl.ZipFile;
   try {
