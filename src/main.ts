@@ -71,7 +71,8 @@ async function validate(settings: Settings): Promise<void> {
   core.setOutput('plan', JSON.stringify(result.plan ? planToJson(result.plan) : []));
   await core.summary.addRaw(validateSummary(result, settings.source)).write();
   if (!result.valid) {
-    const file = result.parse.spec?.manifestPath ?? 'the manifest';
+    const manifest = result.parse.spec?.manifestPath;
+    const file = manifest ? workspaceRelative(settings)(manifest) : 'the manifest';
     core.setFailed(
       `${file}: ${result.errors} error${result.errors === 1 ? '' : 's'} — see the annotations and the step summary`,
     );

@@ -34,12 +34,14 @@ describe('deploy survives the engine being killed, and serializes a group', () =
     ];
     const delays: number[] = [];
     for (let trial = 0; trial < 20; trial++) {
-      const delay = Math.floor(Math.random() * 700);
+      const delay = Math.floor(Math.random() * 450);
       delays.push(delay);
       const child = spawn(process.execPath, [CLI, ...args], { stdio: 'ignore' });
+      // Listen before waiting: a fast deployment may finish before the kill.
+      const closed = new Promise((resolve) => child.on('close', resolve));
       await new Promise((resolve) => setTimeout(resolve, delay));
       child.kill('SIGKILL');
-      await new Promise((resolve) => child.on('close', resolve));
+      await closed;
       const next = await runCli(args);
       expect([delays, next.status, next.stderr]).toEqual([delays, 0, expect.any(String)]);
       for (const pointer of ['last-installed', 'last-succeeded']) {

@@ -55,11 +55,11 @@ export function readTrace(file: string): string[] {
     : [];
 }
 
-/** Whether a process id is alive. */
+/** Whether a process id is alive (a zombie, dead but not yet reaped, is not). */
 export function alive(pid: number): boolean {
   try {
-    process.kill(pid, 0);
-    return true;
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
   } catch {
     return false;
   }

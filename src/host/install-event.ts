@@ -5,7 +5,7 @@
  */
 import type { DeploymentSpec, FileExistsBehavior } from '../manifest/model.js';
 import { planInstall } from './install-plan.js';
-import { applyInstall } from './install.js';
+import { applyInstall, tempPathFor } from './install.js';
 import { readInstallList, writeInstallList } from './install-list.js';
 import { applyPermissions } from './permissions.js';
 
@@ -29,9 +29,10 @@ export async function runInstallEvent(
   if (!plan.ok) throw new Error(plan.message);
   // Written before copying: if the engine dies half-way, the next deployment
   // still knows which files were ours to remove.
-  writeInstallList(installList, [
-    ...new Set([...previousInstalled, ...plan.copies.map((c) => c.to)]),
-  ]);
+  const planned = plan.copies.flatMap((c) =>
+    c.kind === 'directory' ? [c.to] : [c.to, tempPathFor(c.to)],
+  );
+  writeInstallList(installList, [...new Set([...previousInstalled, ...planned])]);
   const { installed } = await applyInstall(plan);
   writeInstallList(installList, installed);
   await applyPermissions(spec.permissions, installed);

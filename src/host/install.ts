@@ -13,7 +13,15 @@ export type ReadyPlan = Extract<InstallPlan, { ok: true }>;
 /** Mode of a directory the revision has no counterpart for (a destination, its ancestors). */
 const DEFAULT_DIRECTORY_MODE = 0o755;
 
-let tempCounter = 0;
+/**
+ * The name a file is written under before it is renamed into place. It is
+ * derived from the target, not random, so the install list written before
+ * copying can name it too: if the engine dies mid-copy, the next deployment
+ * removes the leftover like any other file of ours.
+ */
+export function tempPathFor(target: string): string {
+  return path.join(path.dirname(target), `.${path.basename(target)}.deploy-hooks.tmp`);
+}
 
 /**
  * `installed` lists every path this step created — files, links and
@@ -86,10 +94,7 @@ async function create(
     }
     return;
   }
-  const temp = path.join(
-    path.dirname(copy.to),
-    `.deploy-hooks-${process.pid}-${++tempCounter}.tmp`,
-  );
+  const temp = tempPathFor(copy.to);
   try {
     if (copy.kind === 'symlink') {
       await fs.promises.symlink(await fs.promises.readlink(copy.from), temp);
