@@ -47,7 +47,11 @@ export async function run(): Promise<void> {
 
 /** Multiline secrets are registered line by line, or a line would leak alone. */
 function maskSecrets(settings: Settings): void {
-  const secrets = [...Object.values(settings.env), settings.sshKey ?? ''];
+  const secrets = [
+    ...Object.values(settings.env),
+    settings.sshKey ?? '',
+    settings.github.token ?? '',
+  ];
   for (const secret of secrets) {
     for (const line of [secret, ...secret.split(/\r?\n/)]) {
       if (line.trim().length > 0) core.setSecret(line.trim());

@@ -50,6 +50,13 @@ export const INPUT_NAMES = [
   'ssh-key',
   'known-hosts',
   'strategy',
+  'max-parallel',
+  'strict-host-key-checking',
+  'github-token',
+  'environment',
+  'environment-url',
+  'production-environment',
+  'transient-environment',
 ] as const;
 
 export interface Settings {
@@ -81,6 +88,18 @@ export interface Settings {
   sshKey?: string;
   knownHosts?: string;
   strategy: string;
+  maxParallel: number;
+  strictHostKeyChecking: 'yes' | 'accept-new';
+  github: GithubSettings;
+}
+
+/** GitHub Deployments integration; off without a token. */
+export interface GithubSettings {
+  token?: string;
+  environment: string;
+  environmentUrl?: string;
+  production: boolean;
+  transient: boolean;
 }
 
 /** A bad input value: shown as one line, never with a stack. */
@@ -111,6 +130,8 @@ export function readSettings(input: InputSource, context: Context): Settings {
     );
   }
   const fileExists = get('file-exists-behavior');
+  const deploymentGroup = name('deployment-group', get('deployment-group') || 'default');
+  const environment = get('environment') || deploymentGroup;
   return {
     command,
     source,
@@ -124,7 +145,7 @@ export function readSettings(input: InputSource, context: Context): Settings {
       'application-name',
       get('application-name') || defaultApplicationName(context.env, source),
     ),
-    deploymentGroup: name('deployment-group', get('deployment-group') || 'default'),
+    deploymentGroup,
     deploymentId: deploymentId(get('deployment-id')),
     deploymentRoot: path.resolve(
       context.cwd,
@@ -151,6 +172,23 @@ export function readSettings(input: InputSource, context: Context): Settings {
     sshKey: input('ssh-key') || undefined,
     knownHosts: input('known-hosts') || undefined,
     strategy: get('strategy') || 'one-at-a-time',
+    maxParallel: int(get('max-parallel'), 'max-parallel', 16, 1),
+    strictHostKeyChecking: oneOf(
+      get('strict-host-key-checking') || 'yes',
+      'strict-host-key-checking',
+      ['yes', 'accept-new'] as const,
+    ),
+    github: {
+      token: input('github-token').trim() || undefined,
+      environment,
+      environmentUrl: get('environment-url') || undefined,
+      production: bool(
+        get('production-environment'),
+        'production-environment',
+        /^(production|prod)$/i.test(environment),
+      ),
+      transient: bool(get('transient-environment'), 'transient-environment', false),
+    },
   };
 }
 

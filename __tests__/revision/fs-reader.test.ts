@@ -8,7 +8,9 @@ describe('fsRevisionReader', () => {
   it('answers stat, readBytes and list for a real directory', () => {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'dh-reader-'));
     fs.mkdirSync(path.join(root, 'scripts'));
-    fs.writeFileSync(path.join(root, 'scripts', 'start.sh'), '#!/bin/bash\necho hi\n', { mode: 0o755 });
+    fs.writeFileSync(path.join(root, 'scripts', 'start.sh'), '#!/bin/bash\necho hi\n', {
+      mode: 0o755,
+    });
     fs.writeFileSync(path.join(root, 'appspec.yml'), 'version: 0.0\n', { mode: 0o644 });
     const reader = fsRevisionReader(root);
     expect(reader.stat('scripts/start.sh')).toEqual({ type: 'file', executable: true, size: 20 });

@@ -84,21 +84,23 @@ export async function runDeployment(request: RunRequest): Promise<RunResult> {
     reportPath: paths.report,
   };
   const started = startRecord(id, paths.archive);
-  const record = (status: DeploymentRecord['status'], extra: Partial<DeploymentRecord> = {}): void =>
-    writeRecord(paths.dir, { ...started, status, ...extra });
+  const record = (
+    status: DeploymentRecord['status'],
+    extra: Partial<DeploymentRecord> = {},
+  ): void => writeRecord(paths.dir, { ...started, status, ...extra });
   record('in-progress');
   fs.mkdirSync(paths.logs, { recursive: true });
   fs.writeFileSync(paths.hooksLog, '');
   let touchedHost = false;
+  /** What the record keeps for later deployments: filled in as it becomes known. */
+  const saved: { spec?: DeploymentSpec; metadata?: RevisionMetadata } = {};
   const finish = (status: DeploymentReport['status']): RunResult => {
     report.status = status;
     report.endedAt = new Date().toISOString();
     writeFileAtomic(paths.report, JSON.stringify(report, null, 2) + '\n');
-    record(status, { endedAt: report.endedAt, spec: savedSpec, metadata: savedMetadata });
+    record(status, { endedAt: report.endedAt, ...saved });
     return { report, touchedHost };
   };
-  let savedSpec: DeploymentSpec | undefined;
-  let savedMetadata: RevisionMetadata | undefined;
 
   // DownloadBundle: the revision into archive/.
   const stageStart = new Date();
@@ -116,7 +118,7 @@ export async function runDeployment(request: RunRequest): Promise<RunResult> {
     'revision staged in archive/',
   );
   const metadata = readRevisionMetadata(revisionRoot) ?? request.metadata;
-  savedMetadata = metadata;
+  saved.metadata = metadata;
   Object.assign(report, {
     commit: metadata?.commit,
     ref: metadata?.ref,
@@ -147,7 +149,7 @@ export async function runDeployment(request: RunRequest): Promise<RunResult> {
     };
     return finish('failed');
   }
-  savedSpec = spec;
+  saved.spec = spec;
   report.manifest = { kind: spec.kind, path: spec.manifestPath };
 
   const previousId = readPointer(group.lastInstalled);
