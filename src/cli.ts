@@ -12,6 +12,8 @@ import { planText } from './report/plan-summary.js';
 import { VERSION } from './version.js';
 import { cancelOnSignals, runDeployCommand } from './commands/deploy.js';
 import { deployFailure, deployOutputs } from './report/deploy-outputs.js';
+import { runPackCommand } from './commands/pack.js';
+import { packOutputs } from './report/pack-summary.js';
 
 const USAGE = `usage: deploy-hooks <command> [--input value …]
 
@@ -69,15 +71,25 @@ async function main(argv: string[]): Promise<number> {
     }
     throw error;
   }
-  switch (settings.command) {
-    case 'validate':
-      return validate(settings);
-    case 'deploy':
-    case 'rollback':
-      return deployOnThisHost(settings);
-    default:
-      process.stderr.write(`deploy-hooks: command ${settings.command} is not implemented yet\n`);
-      return 1;
+  try {
+    switch (settings.command) {
+      case 'validate':
+        return validate(settings);
+      case 'deploy':
+      case 'rollback':
+        return await deployOnThisHost(settings);
+      case 'pack':
+        return await pack(settings);
+      default:
+        process.stderr.write(`deploy-hooks: command ${settings.command} is not implemented yet\n`);
+        return 1;
+    }
+  } catch (error) {
+    if (error instanceof SettingsError) {
+      process.stderr.write(`deploy-hooks: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
   }
 }
 
@@ -114,6 +126,23 @@ async function deployOnThisHost(settings: Settings): Promise<number> {
   } finally {
     cancel.dispose();
   }
+}
+
+async function pack(settings: Settings): Promise<number> {
+  const outcome = await runPackCommand(settings, process.cwd());
+  const log = consoleLog((file) => path.relative(process.cwd(), path.join(settings.source, file)));
+  for (const diagnostic of outcome.validation.parse.diagnostics) log.diagnostic(diagnostic);
+  if (!outcome.result) {
+    log.error(`not packed: the revision has ${outcome.validation.errors} error(s)`);
+    return 1;
+  }
+  const outputs = packOutputs(outcome);
+  log.info(
+    `${Object.entries(outputs)
+      .map(([k, v]) => `${k}: ${v}`)
+      .join('\n')}\nfiles: ${outcome.result.fileCount}`,
+  );
+  return 0;
 }
 
 main(process.argv.slice(2)).then(

@@ -14,6 +14,8 @@ import { planToJson } from './plan/plan-json.js';
 import { cancelOnSignals, runDeployCommand } from './commands/deploy.js';
 import { deployFailure, deployOutputs } from './report/deploy-outputs.js';
 import { deploySummary } from './report/deploy-summary.js';
+import { runPackCommand } from './commands/pack.js';
+import { packOutputs, packSummary } from './report/pack-summary.js';
 import type { Log } from './report/log.js';
 import type { DeploymentReport } from './report/deployment-report.js';
 
@@ -32,6 +34,9 @@ export async function run(): Promise<void> {
       case 'deploy':
       case 'rollback':
         await deployOnThisHost(settings);
+        break;
+      case 'pack':
+        await pack(settings);
         break;
       default:
         core.setFailed(`command: ${settings.command} is not implemented yet`);
@@ -105,5 +110,22 @@ function annotateDeployment(report: DeploymentReport, log: Log): void {
   const failure = report.failure;
   if (failure?.source && report.status !== 'cancelled') {
     log.diagnostic({ ...failure.source, severity: 'error', message: failure.message });
+  }
+}
+
+async function pack(settings: Settings): Promise<void> {
+  const outcome = await runPackCommand(settings, process.cwd());
+  const log = actionsLog(workspaceRelative(settings));
+  for (const diagnostic of outcome.validation.parse.diagnostics) log.diagnostic(diagnostic);
+  for (const [name, value] of Object.entries(packOutputs(outcome))) core.setOutput(name, value);
+  await core.summary.addRaw(packSummary(outcome)).write();
+  if (!outcome.result) {
+    core.setFailed(
+      `not packed: the revision has ${outcome.validation.errors} error(s) — see the annotations`,
+    );
+  } else {
+    core.info(
+      `packed ${outcome.result.bundle} (${outcome.result.size} bytes, sha256 ${outcome.result.sha256})`,
+    );
   }
 }

@@ -31,13 +31,13 @@ export async function stageRevision(
     });
     return { revisionRoot: archive, fromBundle: false };
   }
-  const kept = path.join(deploymentDir, `bundle${bundleSuffix(source)}`);
-  fs.copyFileSync(source, kept);
-  // Unpack beside archive/ and move the checked revision in only when complete.
+  // Unpack beside archive/ and move the checked revision in only when
+  // complete; errors name the user's file, so unpack it, not the kept copy.
   const staging = path.join(deploymentDir, 'staging');
-  const { revisionRoot } = await unpackBundle(kept, staging, { manifestNames: MANIFEST_NAMES });
+  const { revisionRoot } = await unpackBundle(source, staging, { manifestNames: MANIFEST_NAMES });
   fs.renameSync(revisionRoot, archive);
   fs.rmSync(staging, { recursive: true, force: true });
+  fs.copyFileSync(source, path.join(deploymentDir, `bundle${bundleSuffix(source)}`));
   return { revisionRoot: archive, fromBundle: true };
 }
 
