@@ -77,6 +77,7 @@ async function main(argv: string[]): Promise<number> {
         return validate(settings);
       case 'deploy':
       case 'rollback':
+      case 'uninstall':
         return await deployOnThisHost(settings);
       case 'pack':
         return await pack(settings);

@@ -33,6 +33,7 @@ export async function run(): Promise<void> {
         break;
       case 'deploy':
       case 'rollback':
+      case 'uninstall':
         await deployOnThisHost(settings);
         break;
       case 'pack':

@@ -9,7 +9,7 @@ import { randomInt } from 'node:crypto';
 import { DEPLOYMENT_TYPES, type DeploymentType } from './plan/deployment-types.js';
 import type { FileExistsBehavior } from './manifest/model.js';
 
-export const COMMANDS = ['validate', 'pack', 'deploy', 'ship', 'rollback'] as const;
+export const COMMANDS = ['validate', 'pack', 'deploy', 'ship', 'rollback', 'uninstall'] as const;
 export type Command = (typeof COMMANDS)[number];
 
 export const LIFECYCLE_INPUTS = [
@@ -223,7 +223,11 @@ function name(input: string, value: string): string {
 }
 
 function deploymentId(value: string): string {
-  if (value) return name('deployment-id', value);
+  return value ? name('deployment-id', value) : generateDeploymentId();
+}
+
+/** `d-` and 9 upper-case letters or digits, as CodeDeploy names deployments. */
+export function generateDeploymentId(): string {
   const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
   let id = 'd-';
   for (let i = 0; i < 9; i++) id += alphabet[randomInt(alphabet.length)];

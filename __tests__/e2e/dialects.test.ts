@@ -218,4 +218,25 @@ describe('lifecycle commands through dist/index.js', () => {
     expect(readTrace(trace)).toEqual([`stop ${workdir}`, `start ${workdir}`]);
     expect(run.summary).toContain('| stop |');
   });
+
+  it('uninstalls with command: uninstall, after which the next deployment is a first one again', async () => {
+    const trace = traceFile('uninstall');
+    const inputs = { ...commands(trace), uninstall: `echo "uninstall $DEPLOYMENT_ID" >>${trace}` };
+    expect((await deploy('removable', inputs)).status).toBe(0);
+    fs.rmSync(trace);
+    const removed = await deploy('removable', {
+      ...inputs,
+      command: 'uninstall',
+      'deployment-id': 'd-REMOVE001',
+    });
+    expect(removed.status).toBe(0);
+    expect(readTrace(trace)).toEqual(['uninstall d-REMOVE001']);
+    expect(fs.existsSync(path.join(root, 'removable', 'last-installed'))).toBe(false);
+    fs.rmSync(trace);
+    expect((await deploy('removable', inputs)).status).toBe(0);
+    expect(readTrace(trace)).toEqual(['install', 'start', 'post-start', 'health-check']);
+    const nothing = await deploy('never-deployed', { ...inputs, command: 'uninstall' });
+    expect(nothing.status).toBe(1);
+    expect(nothing.commands.at(-1)?.message).toMatch(/group never-deployed has nothing installed/);
+  });
 });

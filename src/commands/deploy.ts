@@ -4,6 +4,7 @@
  */
 import * as fs from 'node:fs';
 import { deploy, rollback } from '../host/deploy.js';
+import { uninstall } from '../host/uninstall.js';
 import { collectRevisionMetadata } from '../revision/metadata.js';
 import type { DeploymentReport } from '../report/deployment-report.js';
 import type { Log } from '../report/log.js';
@@ -39,6 +40,7 @@ export async function runDeployCommand(
 ): Promise<DeploymentReport> {
   const request = { settings, log, signal, killGraceMs: CANCEL_GRACE_MS };
   if (settings.command === 'rollback') return rollback(request);
+  if (settings.command === 'uninstall') return uninstall(request);
   const isDirectory =
     fs.statSync(settings.source, { throwIfNoEntry: false })?.isDirectory() ?? false;
   const metadata = isDirectory

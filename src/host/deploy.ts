@@ -3,90 +3,28 @@
  * (a lock), recovery of a deployment that died half-way, the deployment
  * itself, the automatic rollback to the last good revision, and pruning.
  */
-import { randomInt } from 'node:crypto';
 import type { DeploymentSpec } from '../manifest/model.js';
 import type { RevisionMetadata } from '../revision/metadata.js';
 import type { DeploymentReport } from '../report/deployment-report.js';
-import type { Log } from '../report/log.js';
-import type { Settings } from '../settings.js';
+import { generateDeploymentId, type Settings } from '../settings.js';
+import { runContext, withGroup, type DeployRequest } from './group-session.js';
+export type { DeployRequest } from './group-session.js';
 import {
   deploymentPaths,
-  findInterrupted,
   groupPaths,
-  markInterrupted,
   readPointer,
   readRecord,
   writeRecord,
 } from './deployment-root.js';
 import { writeFileAtomic } from './atomic-write.js';
-import { acquireGroupLock } from './group-lock.js';
 import { pruneDeployments } from './prune.js';
 import { runDeployment } from './deployment-run.js';
-
-export interface DeployRequest {
-  settings: Settings;
-  log: Log;
-  signal: AbortSignal;
-  /** Commit metadata for a directory source (a bundle carries its own). */
-  metadata?: RevisionMetadata;
-  /** How long to wait for another deployment of the group. */
-  lockWaitMs?: number;
-  killGraceMs?: number;
-  retryDelayMs?: number;
-}
-
-const DEFAULT_LOCK_WAIT_MS = 10 * 60 * 1000;
-
-function newDeploymentId(): string {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
-  return 'd-' + Array.from({ length: 9 }, () => alphabet[randomInt(alphabet.length)]).join('');
-}
-
-async function withGroup<T>(
-  request: DeployRequest,
-  work: (warnings: string[]) => Promise<T>,
-): Promise<T> {
-  const { settings, log } = request;
-  const group = groupPaths(settings.deploymentRoot, settings.deploymentGroup);
-  const lock = await acquireGroupLock(group, {
-    waitMs: request.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS,
-    signal: request.signal,
-    ownerId: settings.deploymentId,
-    onWait: (holder) =>
-      log.info(
-        `waiting for deployment ${holder.id ?? '?'} (pid ${holder.pid}) of group ${settings.deploymentGroup} to finish…`,
-      ),
-  });
-  try {
-    const warnings: string[] = [];
-    for (const record of findInterrupted(settings.deploymentRoot, settings.deploymentGroup)) {
-      markInterrupted(settings.deploymentRoot, settings.deploymentGroup, record);
-      warnings.push(
-        `deployment ${record.id} (started ${record.startedAt}) died half-way — the engine was killed; its files and pointers were left consistent and this deployment proceeds`,
-      );
-    }
-    for (const warning of warnings) log.warning(warning);
-    return await work(warnings);
-  } finally {
-    lock.release();
-  }
-}
 
 function keepIds(settings: Settings, current: string[]): string[] {
   const group = groupPaths(settings.deploymentRoot, settings.deploymentGroup);
   return [readPointer(group.lastInstalled), readPointer(group.lastSucceeded), ...current].filter(
     (id): id is string => Boolean(id),
   );
-}
-
-/** The deployment-level context every run shares. */
-function runContext(request: DeployRequest) {
-  return {
-    log: request.log,
-    signal: request.signal,
-    killGraceMs: request.killGraceMs,
-    retryDelayMs: request.retryDelayMs,
-  };
 }
 
 /** Redeploys the group's last successful revision as a new deployment. */
@@ -106,7 +44,7 @@ async function redeployLastSucceeded(
   const { report } = await runDeployment({
     settings,
     // A hand-made rollback is the deployment the user named; an automatic one is new.
-    deploymentId: rollbackOf ? newDeploymentId() : settings.deploymentId,
+    deploymentId: rollbackOf ? generateDeploymentId() : settings.deploymentId,
     source: record.revisionRoot,
     spec: record.spec as DeploymentSpec,
     metadata: record.metadata as RevisionMetadata | undefined,

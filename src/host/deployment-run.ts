@@ -177,17 +177,7 @@ export async function runDeployment(request: RunRequest): Promise<RunResult> {
   const context: StepContext = {
     ...request.context,
     logFile: paths.hooksLog,
-    env: {
-      DEPLOYMENT_ID: id,
-      APPLICATION_NAME: settings.applicationName,
-      DEPLOYMENT_GROUP_NAME: settings.deploymentGroup,
-      DEPLOYMENT_GROUP_ID: `${settings.applicationName}/${settings.deploymentGroup}`,
-      BUNDLE_COMMIT: metadata?.commit ?? '',
-      BUNDLE_REF: metadata?.ref ?? '',
-      BUNDLE_REPOSITORY: metadata?.repository ?? '',
-      DEPLOYMENT_ROOT: root,
-      ...settings.env,
-    },
+    env: hookVariables(settings, id, metadata),
   };
   const marker = installedMarker(plan);
   const markInstalled = (): void => writePointer(group.lastInstalled, id);
@@ -308,5 +298,24 @@ function skipped(event: string, note: string): StepReport {
     startedAt: new Date().toISOString(),
     durationMs: 0,
     note,
+  };
+}
+
+/** The variables every hook of a deployment gets (DESIGN.md §4), then the env input. */
+export function hookVariables(
+  settings: Settings,
+  deploymentId: string,
+  metadata: RevisionMetadata | undefined,
+): Record<string, string> {
+  return {
+    DEPLOYMENT_ID: deploymentId,
+    APPLICATION_NAME: settings.applicationName,
+    DEPLOYMENT_GROUP_NAME: settings.deploymentGroup,
+    DEPLOYMENT_GROUP_ID: `${settings.applicationName}/${settings.deploymentGroup}`,
+    BUNDLE_COMMIT: metadata?.commit ?? '',
+    BUNDLE_REF: metadata?.ref ?? '',
+    BUNDLE_REPOSITORY: metadata?.repository ?? '',
+    DEPLOYMENT_ROOT: settings.deploymentRoot,
+    ...settings.env,
   };
 }

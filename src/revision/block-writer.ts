@@ -1,8 +1,27 @@
 import * as fs from 'node:fs';
 import { BundleError } from './bundle-error.js';
 
-/** Receives each full block in order; may keep it (blocks are never reused). */
+/** Receives each block in order; owns it until it gives it back to the pool. */
 export type BlockSink = (block: Buffer) => Promise<void>;
+
+/**
+ * Recycled blocks: a fresh megabyte per block means page faults on first
+ * touch and garbage that lets the process grow with the tree.
+ */
+export class BlockPool {
+  private readonly free: Buffer[] = [];
+
+  constructor(readonly blockSize: number) {}
+
+  take(): Buffer {
+    return this.free.pop() ?? Buffer.allocUnsafe(this.blockSize);
+  }
+
+  give(block: Buffer): void {
+    // Only whole blocks come back (the last, partial one is a view); a few suffice.
+    if (block.length === this.blockSize && this.free.length < 8) this.free.push(block);
+  }
+}
 
 /**
  * Gathers a byte stream into fixed-size blocks for a sink: file contents are
@@ -13,14 +32,16 @@ export type BlockSink = (block: Buffer) => Promise<void>;
 export class BlockWriter {
   private block: Buffer;
   private pos = 0;
+  private readonly blockSize: number;
   /** Bytes accepted so far. */
   total = 0;
 
   constructor(
     private readonly sink: BlockSink,
-    private readonly blockSize: number,
+    private readonly pool: BlockPool,
   ) {
-    this.block = Buffer.allocUnsafe(blockSize);
+    this.blockSize = pool.blockSize;
+    this.block = pool.take();
   }
 
   async write(src: Buffer): Promise<void> {
@@ -78,7 +99,7 @@ export class BlockWriter {
     this.total += n;
     if (this.pos === this.blockSize) {
       const full = this.block;
-      this.block = Buffer.allocUnsafe(this.blockSize);
+      this.block = this.pool.take();
       this.pos = 0;
       await this.sink(full);
     }

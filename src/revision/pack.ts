@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { BlockWriter } from './block-writer.js';
+import { BlockPool, BlockWriter } from './block-writer.js';
 import { BundleError } from './bundle-error.js';
 import { formatFromName, type BundleFormat } from './detect-format.js';
 import { REVISION_FILE, serializeRevisionMetadata, type RevisionMetadata } from './metadata.js';
@@ -102,10 +102,17 @@ async function writeTar(
   format: BundleFormat,
   emit: (chunk: Buffer) => void,
 ): Promise<number> {
-  const gzip = format === 'tar.gz' ? new ParallelGzip(emit, GZIP_LEVEL) : undefined;
+  const pool = new BlockPool(BLOCK_SIZE);
+  const release = (block: Buffer): void => pool.give(block);
+  const gzip = format === 'tar.gz' ? new ParallelGzip(emit, release, GZIP_LEVEL) : undefined;
   const blocks = new BlockWriter(
-    gzip ? (block) => gzip.write(block) : async (block) => emit(block),
-    BLOCK_SIZE,
+    gzip
+      ? (block) => gzip.write(block)
+      : async (block) => {
+          emit(block);
+          release(block);
+        },
+    pool,
   );
   const tar = new TarWriter(blocks);
   let count = 0;

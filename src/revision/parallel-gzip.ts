@@ -10,15 +10,20 @@ import { crc32 } from './crc32.js';
  * fixed, so the bytes do not depend on timing. The header has no name and
  * mtime 0; any gzip reader can read the result.
  */
+/** Deflate's window: what a block may refer back to. */
+const WINDOW = 32 * 1024;
+
 export class ParallelGzip {
   private readonly pending: Promise<Buffer>[] = [];
-  private previous: Buffer | undefined;
+  /** The last 32 KiB of input, copied: the block it came from goes back to the pool. */
+  private dictionary: Buffer | undefined;
   private crc = 0;
   private inputLength = 0;
   private readonly concurrency: number;
 
   constructor(
     private readonly emit: (chunk: Buffer) => void,
+    private readonly release: (block: Buffer) => void,
     private readonly level = 6,
     concurrency?: number,
   ) {
@@ -32,9 +37,14 @@ export class ParallelGzip {
   async write(block: Buffer): Promise<void> {
     this.crc = crc32(block, this.crc);
     this.inputLength += block.length;
-    const dictionary = this.previous?.subarray(Math.max(0, this.previous.length - 32 * 1024));
-    this.previous = block;
-    this.pending.push(deflateBlock(block, this.level, dictionary));
+    const deflated = deflateBlock(block, this.level, this.dictionary).then((out) => {
+      this.release(block);
+      return out;
+    });
+    this.dictionary = Buffer.from(block.subarray(Math.max(0, block.length - WINDOW)));
+    // Awaited in order by drainOne; if packing fails first, no rejection goes unhandled.
+    deflated.catch(() => undefined);
+    this.pending.push(deflated);
     while (this.pending.length >= this.concurrency) await this.drainOne();
   }
 

@@ -13,11 +13,35 @@ export type SourceEntry =
 
 export const DEPLOYIGNORE = '.deployignore';
 
-function loadDeployignore(root: string): Ignore {
-  const rules = ignore();
+/**
+ * .deployignore rules. `ignore` caches every path it has answered, which
+ * would make memory grow with the tree; a fresh matcher every few thousand
+ * paths keeps it flat (compiling a few patterns is cheap).
+ */
+class DeployIgnore {
+  private matcher: Ignore | undefined;
+  private answered = 0;
+
+  constructor(private readonly rules: string | undefined) {}
+
+  ignores(relPath: string): boolean {
+    if (this.rules === undefined) return false;
+    if (!this.matcher || this.answered++ > 4096) {
+      this.matcher = ignore().add(this.rules);
+      this.answered = 0;
+    }
+    try {
+      return this.matcher.ignores(relPath);
+    } catch {
+      // `ignore` rejects names it cannot express (e.g. "..."); no pattern can match them.
+      return false;
+    }
+  }
+}
+
+function loadDeployignore(root: string): DeployIgnore {
   const file = path.join(root, DEPLOYIGNORE);
-  if (fs.existsSync(file)) rules.add(fs.readFileSync(file, 'utf8'));
-  return rules;
+  return new DeployIgnore(fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined);
 }
 
 /** Owner-executable decides: bundles carry 0755 or 0644, never the packer's umask. */
@@ -27,8 +51,10 @@ interface Child {
   name: string;
   /** Directories sort as "name/" so that a depth-first walk yields paths in byte order. */
   key: Buffer;
-  isDir: boolean;
-  stat?: fs.Stats;
+  /** 'directory', 'file', 'symlink', 'generated', or the name of a special file type. */
+  kind: string;
+  mode: number;
+  size: number;
   generated?: Buffer;
 }
 
@@ -62,7 +88,7 @@ export function* walkSourceTree(opts: {
 function* walkDirectory(
   root: string,
   relDir: string,
-  rules: Ignore,
+  rules: DeployIgnore,
   generated: Map<string, Buffer>,
   skip: Set<string>,
 ): Generator<SourceEntry> {
@@ -76,57 +102,56 @@ function* walkDirectory(
     if (skip.has(absPath)) continue;
     const relPath = relDir === '' ? name : `${relDir}/${name}`;
     const stat = fs.lstatSync(absPath);
-    const isDir = stat.isDirectory();
-    if (isIgnored(rules, isDir ? `${relPath}/` : relPath)) continue;
-    children.push({ name, key: Buffer.from(isDir ? `${name}/` : name), isDir, stat });
+    const kind = kindOf(stat);
+    const isDir = kind === 'directory';
+    if (rules.ignores(isDir ? `${relPath}/` : relPath)) continue;
+    // Only what the entry needs: a wide directory must not hold thousands of Stats.
+    children.push({ name, key: Buffer.from(isDir ? `${name}/` : name), kind, mode: stat.mode, size: stat.size });
   }
   if (relDir === '') {
     for (const [name, content] of generated) {
-      children.push({ name, key: Buffer.from(name), isDir: false, generated: content });
+      children.push({ name, key: Buffer.from(name), kind: 'generated', mode: 0o644, size: content.length, generated: content });
     }
   }
   children.sort((a, b) => Buffer.compare(a.key, b.key));
 
   for (const child of children) {
     const relPath = relDir === '' ? child.name : `${relDir}/${child.name}`;
-    if (child.generated) {
-      yield { type: 'generated', relPath, mode: 0o644, content: child.generated };
-      continue;
-    }
-    const stat = child.stat as fs.Stats;
     const absPath = path.join(absDir, child.name);
-    if (child.isDir) {
-      yield { type: 'directory', relPath, mode: 0o755 };
-      yield* walkDirectory(root, relPath, rules, generated, skip);
-    } else if (stat.isFile()) {
-      yield { type: 'file', relPath, mode: fileMode(stat.mode), absPath, size: stat.size };
-    } else if (stat.isSymbolicLink()) {
-      const target = fs.readlinkSync(absPath);
-      // Deploy refuses such a link; better to say so now than on every host.
-      if (escapesRoot(relPath, target)) {
-        throw new BundleError(
-          `${relPath}: symlink points to "${target}", outside the revision, which deploy refuses: make it a relative link inside the directory or add it to ${DEPLOYIGNORE}`,
-        );
+    switch (child.kind) {
+      case 'generated':
+        yield { type: 'generated', relPath, mode: 0o644, content: child.generated as Buffer };
+        break;
+      case 'directory':
+        yield { type: 'directory', relPath, mode: 0o755 };
+        yield* walkDirectory(root, relPath, rules, generated, skip);
+        break;
+      case 'file':
+        yield { type: 'file', relPath, mode: fileMode(child.mode), absPath, size: child.size };
+        break;
+      case 'symlink': {
+        const target = fs.readlinkSync(absPath);
+        // Deploy refuses such a link; better to say so now than on every host.
+        if (escapesRoot(relPath, target)) {
+          throw new BundleError(
+            `${relPath}: symlink points to "${target}", outside the revision, which deploy refuses: make it a relative link inside the directory or add it to ${DEPLOYIGNORE}`,
+          );
+        }
+        yield { type: 'symlink', relPath, mode: 0o777, target };
+        break;
       }
-      yield { type: 'symlink', relPath, mode: 0o777, target };
-    } else {
-      throw new BundleError(
-        `${relPath}: is a ${describeSpecial(stat)}; a bundle holds only files, directories and symlinks: add it to ${DEPLOYIGNORE}`,
-      );
+      default:
+        throw new BundleError(
+          `${relPath}: is a ${child.kind}; a bundle holds only files, directories and symlinks: add it to ${DEPLOYIGNORE}`,
+        );
     }
   }
 }
 
-function isIgnored(rules: Ignore, relPath: string): boolean {
-  try {
-    return rules.ignores(relPath);
-  } catch {
-    // `ignore` rejects names it cannot express (e.g. "..."); no pattern can match them.
-    return false;
-  }
-}
-
-function describeSpecial(stat: fs.Stats): string {
+function kindOf(stat: fs.Stats): string {
+  if (stat.isDirectory()) return 'directory';
+  if (stat.isFile()) return 'file';
+  if (stat.isSymbolicLink()) return 'symlink';
   if (stat.isFIFO()) return 'FIFO';
   if (stat.isSocket()) return 'socket';
   if (stat.isCharacterDevice()) return 'character device';

@@ -49,6 +49,7 @@ const { O_WRONLY, O_CREAT, O_EXCL, O_NOFOLLOW } = fs.constants;
  */
 export class StagingWriter {
   private readonly symlinks = new Set<string>();
+  private readonly openFiles = new Set<number>();
   private readonly knownDirs = new Set<string>(['']);
   private readonly dirAttributes: Array<{ rel: string; mode: number; mtime?: Date }> = [];
   private entries = 0;
@@ -100,6 +101,7 @@ export class StagingWriter {
     this.declareSize(entryName, size);
     const abs = path.join(this.root, rel);
     const fd = this.createFile(abs, entryName);
+    this.openFiles.add(fd);
     return {
       write: (chunk: Buffer) => {
         this.writtenBytes += chunk.length;
@@ -115,6 +117,7 @@ export class StagingWriter {
           fs.fchmodSync(fd, mode & 0o777);
           if (mtime && Number.isFinite(mtime.getTime())) fs.futimesSync(fd, mtime, mtime);
         } finally {
+          this.openFiles.delete(fd);
           fs.closeSync(fd);
         }
       },
@@ -164,6 +167,12 @@ export class StagingWriter {
     const abs = path.join(this.root, rel);
     this.removeExistingFile(abs, entryName);
     fs.linkSync(targetAbs, abs);
+  }
+
+  /** Closes files a refusal left open mid-entry (their directory is about to go). */
+  abandon(): void {
+    for (const fd of this.openFiles) fs.closeSync(fd);
+    this.openFiles.clear();
   }
 
   /** Gives directories their modes and times once every file is in. */

@@ -7,6 +7,12 @@ import { Parser, type ReadEntry } from 'tar';
 import { BundleError } from './bundle-error.js';
 import { formatBytes, type FileSink, type StagingWriter } from './staging-writer.js';
 
+const SPECIAL_TYPES: Partial<Record<string, string>> = {
+  CharacterDevice: 'character device',
+  BlockDevice: 'block device',
+  FIFO: 'FIFO',
+};
+
 /** Header, pax and padding blocks an entry may add on top of its content. */
 const OVERHEAD_PER_ENTRY = 3 * 1024;
 
@@ -29,8 +35,9 @@ export async function readTar(bundle: string, gzip: boolean, writer: StagingWrit
   const fail = (err: unknown): void => {
     failure ??= err instanceof Error ? err : new Error(String(err));
   };
+  // Two zero blocks end the archive. A lone one does not (node-tar reads on),
+  // and stopping there would make the result depend on chunk boundaries.
   let sawEnd = false;
-  parser.on('nullBlock', () => (sawEnd = true));
   parser.on('eof', () => (sawEnd = true));
   parser.on('error', (err: Error) => fail(corrupt(err.message.replace(/^TAR_\w+: /, ''))));
   parser.on('ignoredEntry', (entry: ReadEntry) =>
@@ -149,19 +156,15 @@ function acceptEntry(entry: ReadEntry, writer: StagingWriter, fail: (err: unknow
     case 'Link':
       writer.hardlink(entryName, entry.linkpath ?? '');
       break;
-    case 'CharacterDevice':
-    case 'BlockDevice':
-    case 'FIFO':
+    default: {
+      const special = SPECIAL_TYPES[entry.type];
       writer.refuse(
         entryName,
-        `is a ${entry.type === 'FIFO' ? 'FIFO' : entry.type === 'BlockDevice' ? 'block device' : 'character device'}; a bundle may hold only files, directories and symlinks: leave it out`,
+        special
+          ? `is a ${special}; a bundle may hold only files, directories and symlinks: leave it out`
+          : `has the unsupported tar type ${entry.type}: re-create the bundle with plain files, directories and symlinks`,
       );
-    // falls through: refuse never returns
-    default:
-      writer.refuse(
-        entryName,
-        `has the unsupported tar type ${entry.type}: re-create the bundle with plain files, directories and symlinks`,
-      );
+    }
   }
   entry.resume();
 }

@@ -44,6 +44,7 @@ export async function unpackBundle(
     checkSymlinks(staging, revisionRoot, writer.symlinkPaths, name);
     return { revisionRoot, format };
   } catch (err) {
+    writer.abandon();
     fs.rmSync(staging, { recursive: true, force: true });
     if (err instanceof BundleError) throw err;
     throw new BundleError(`${name}: unpacking failed: ${(err as Error).message}`);
