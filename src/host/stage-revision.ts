@@ -29,6 +29,9 @@ export async function stageRevision(
       preserveTimestamps: true,
       filter: (from) => path.basename(from) !== '.git' || path.dirname(from) !== source,
     });
+    // The copy keeps the source's mode; a 0700 checkout or temp dir would lock
+    // out the users that `runas` hooks run as.
+    fs.chmodSync(archive, 0o755);
     return { revisionRoot: archive, fromBundle: false };
   }
   // Unpack beside archive/ and move the checked revision in only when
@@ -36,6 +39,7 @@ export async function stageRevision(
   const staging = path.join(deploymentDir, 'staging');
   const { revisionRoot } = await unpackBundle(source, staging, { manifestNames: MANIFEST_NAMES });
   fs.renameSync(revisionRoot, archive);
+  fs.chmodSync(archive, 0o755);
   fs.rmSync(staging, { recursive: true, force: true });
   fs.copyFileSync(source, path.join(deploymentDir, `bundle${bundleSuffix(source)}`));
   return { revisionRoot: archive, fromBundle: true };
