@@ -45,21 +45,25 @@ ratio() {
     'BEGIN { printf "%s: %.2fx (median of %d: %.2f s vs %.2f s)\n", name, o / t, n, o, t }'
 }
 
-# Interleaved, so a noisy neighbour hurts every contender alike.
+# Interleaved, so a noisy neighbour hurts every contender alike. Each
+# unpacked tree is removed before the next contender runs: deleting thousands
+# of files leaves the file system busy, and that must not land on one side.
 for i in $(seq "$runs"); do
   echo "run $i/$runs" >&2
-  rm -rf "$work"/out* "$work/x" "$work/y"
+  rm -f "$work"/out*
   timed node "$runner" pack "$work/tree" "$work/out.tar.gz" >>"$work/t.pack"
   timed tar -czf "$work/out-tar.tgz" -C "$work/tree" . >>"$work/t.tar-czf"
   timed "${git_in_tree[@]}" archive --format=tar.gz -o "$work/out-git.tgz" HEAD >>"$work/t.git-archive"
   timed node "$runner" unpack "$work/out.tar.gz" "$work/x" >>"$work/t.unpack"
-  mkdir "$work/y"
-  timed tar -xzf "$work/out.tar.gz" -C "$work/y" >>"$work/t.tar-xzf"
   if [ "$i" = 1 ]; then
     # The benchmark means nothing if the round trip is wrong.
     rm "$work/x/revision.json"
     diff -r --no-dereference "$work/tree" "$work/x" >/dev/null || { echo "unpacked tree differs from the source" >&2; exit 1; }
   fi
+  rm -rf "$work/x"
+  mkdir "$work/y"
+  timed tar -xzf "$work/out.tar.gz" -C "$work/y" >>"$work/t.tar-xzf"
+  rm -rf "$work/y"
 done
 
 ratio pack/tar-czf pack tar-czf
@@ -93,7 +97,7 @@ report_rss() {
 }
 report_rss "$work/tree" "$size_mb"
 if [ "$big_mb" -gt 0 ]; then
-  rm -rf "$work"/out* "$work/x" "$work/y" "$work/tree"
+  rm -rf "$work"/out* "$work/tree" "$work/tree.git"
   node "$root/bench/pack-make-tree.mjs" "$work/big" "$big_mb" >&2
   report_rss "$work/big" "$big_mb"
 fi

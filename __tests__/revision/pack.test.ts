@@ -260,6 +260,25 @@ describe('packRevision: contents', () => {
     }
   });
 
+  it('keeps applying .deployignore across more than a thousand files', async () => {
+    const src = tempDir('pack-many');
+    for (let d = 0; d < 6; d++) {
+      fs.mkdirSync(path.join(src, `d${d}`));
+      for (let f = 0; f < 200; f++)
+        fs.writeFileSync(path.join(src, `d${d}`, `f${f}.${f % 2 ? 'tmp' : 'txt'}`), '');
+    }
+    fs.writeFileSync(path.join(src, '.deployignore'), '*.tmp\n');
+    const { bundle, fileCount } = await packRevision({
+      sourceDir: src,
+      output: path.join(tempDir('pack-out'), 'many.tar'),
+      metadata,
+    });
+    const names = listTar(bundle);
+    expect(names.filter((n) => n.endsWith('.tmp'))).toEqual([]);
+    expect(names).toContain('d5/f198.txt');
+    expect(fileCount).toBe(6 * 100 + 2); // the .txt files, .deployignore, revision.json
+  });
+
   it('round-trips long paths, long link targets and empty files through GNU tar', async () => {
     const src = tempDir('pack-long');
     const deep = path.join(src, 'd'.repeat(60), 'e'.repeat(60), 'f'.repeat(60));

@@ -15,7 +15,7 @@ export const DEPLOYIGNORE = '.deployignore';
 
 /**
  * .deployignore rules. `ignore` caches every path it has answered, which
- * would make memory grow with the tree; a fresh matcher every few thousand
+ * would make memory grow with the tree; a fresh matcher every thousand
  * paths keeps it flat (compiling a few patterns is cheap).
  */
 class DeployIgnore {
@@ -26,7 +26,7 @@ class DeployIgnore {
 
   ignores(relPath: string): boolean {
     if (this.rules === undefined) return false;
-    if (!this.matcher || this.answered++ > 4096) {
+    if (!this.matcher || this.answered++ > 1000) {
       this.matcher = ignore().add(this.rules);
       this.answered = 0;
     }
@@ -106,11 +106,24 @@ function* walkDirectory(
     const isDir = kind === 'directory';
     if (rules.ignores(isDir ? `${relPath}/` : relPath)) continue;
     // Only what the entry needs: a wide directory must not hold thousands of Stats.
-    children.push({ name, key: Buffer.from(isDir ? `${name}/` : name), kind, mode: stat.mode, size: stat.size });
+    children.push({
+      name,
+      key: Buffer.from(isDir ? `${name}/` : name),
+      kind,
+      mode: stat.mode,
+      size: stat.size,
+    });
   }
   if (relDir === '') {
     for (const [name, content] of generated) {
-      children.push({ name, key: Buffer.from(name), kind: 'generated', mode: 0o644, size: content.length, generated: content });
+      children.push({
+        name,
+        key: Buffer.from(name),
+        kind: 'generated',
+        mode: 0o644,
+        size: content.length,
+        generated: content,
+      });
     }
   }
   children.sort((a, b) => Buffer.compare(a.key, b.key));
