@@ -154,7 +154,9 @@ export async function startGithubDeployment(
   }
   let api: DeploymentsApi;
   try {
-    const { getOctokit } = await import('@actions/github');
+    // Eager: ncc keeps Octokit inside the one bundle file (fleet hosts get cli.js
+    // alone) yet evaluates it only here, so runs without a token never load it.
+    const { getOctokit } = await import(/* webpackMode: "eager" */ '@actions/github');
     // Octokit's own log would print deprecation notices outside ours.
     const quiet = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
     api = new DeploymentsApi(getOctokit(ctx.token, { log: quiet }), ctx);
