@@ -77,6 +77,8 @@ export async function runDeployment(request: RunRequest): Promise<RunResult> {
     endedAt: startedAt.toISOString(),
     deploymentType: settings.deploymentType,
     deploymentRoot: root,
+    // Links the commit in the summary; set by the Actions runner.
+    serverUrl: process.env.GITHUB_SERVER_URL || undefined,
     steps: [],
     diagnostics: [],
     warnings: [],

@@ -3,7 +3,7 @@
  * every step; the failing step's output tail; a Mermaid gantt of the timing.
  */
 import { cell, code, details, fenced, mermaidText, table } from './markdown.js';
-import { formatSeconds, type DeploymentReport, type StepReport } from './deployment-report.js';
+import { formatDuration, type DeploymentReport, type StepReport } from './deployment-report.js';
 
 const STATUS_LINE: Record<DeploymentReport['status'], string> = {
   succeeded: '✅ succeeded',
@@ -37,7 +37,7 @@ function stepRows(report: DeploymentReport): string[][] {
     s.step ? code(s.step) : '',
     RESULT_MARK[s.result] + (s.note ? ` — ${cell(s.note)}` : ''),
     s.exitCode === null ? '' : String(s.exitCode),
-    formatSeconds(s.durationMs),
+    formatDuration(s.durationMs),
   ]);
 }
 

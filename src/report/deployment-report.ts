@@ -70,6 +70,11 @@ export function formatSeconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)} s`;
 }
 
+/** For tables: milliseconds under a second, where `0.0 s` would say nothing. */
+export function formatDuration(ms: number): string {
+  return ms < 1000 ? `${Math.round(ms)} ms` : formatSeconds(ms);
+}
+
 /** `ValidateService: scripts/check.sh exited 3 (allowed: 0) after 12.4 s` */
 export function failureMessage(step: StepReport): string {
   const after = `after ${formatSeconds(step.durationMs)}`;
