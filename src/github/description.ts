@@ -74,7 +74,7 @@ export function deploymentDescription(report: DeploymentReport): string {
 export interface HostOutcome {
   label: string;
   status: string;
-  failedEvent?: string;
+  failedEvent?: string | null;
 }
 
 /**
