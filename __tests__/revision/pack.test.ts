@@ -334,17 +334,20 @@ describe('packRevision: contents', () => {
 });
 
 describe('packRevision: refusals', () => {
-  it('refuses a symlink that leaves the tree, naming it and the fix', async () => {
-    const src = makeTree();
-    fs.symlinkSync('/etc/passwd', path.join(src, 'scripts', 'passwd'));
-    const out = tempDir('pack-out');
-    await expect(
-      packRevision({ sourceDir: src, output: path.join(out, 'x.tar.gz'), metadata }),
-    ).rejects.toThrow(
-      `${src}/scripts/passwd: symlink points to "/etc/passwd", outside the revision, which deploy refuses: make it a relative link inside the directory or add it to .deployignore`,
-    );
-    expect(fs.readdirSync(out)).toEqual([]); // no partial bundle left behind
-  });
+  it.each(FORMATS)(
+    'refuses a symlink that leaves the tree (%s), naming it and the fix',
+    async (_f, name) => {
+      const src = makeTree();
+      fs.symlinkSync('/etc/passwd', path.join(src, 'scripts', 'passwd'));
+      const out = tempDir('pack-out');
+      await expect(
+        packRevision({ sourceDir: src, output: path.join(out, name), metadata }),
+      ).rejects.toThrow(
+        `${src}/scripts/passwd: symlink points to "/etc/passwd", outside the revision, which deploy refuses: make it a relative link inside the directory or add it to .deployignore`,
+      );
+      expect(fs.readdirSync(out)).toEqual([]); // no partial bundle left behind
+    },
+  );
 
   it('refuses a FIFO with a fix, and a missing source directory', async () => {
     const src = makeTree();

@@ -76,7 +76,8 @@ export async function readTar(bundle: string, gzip: boolean, writer: StagingWrit
       // node-tar would transparently decompress a nested archive; a tar never starts so.
       if (
         first &&
-        ((chunk[0] === 0x1f && chunk[1] === 0x8b) || chunk.readUInt32BE(0) === 0x28b52ffd)
+        ((chunk[0] === 0x1f && chunk[1] === 0x8b) ||
+          (chunk.length >= 4 && chunk.readUInt32BE(0) === 0x28b52ffd))
       ) {
         return done(corrupt('it holds a compressed stream, not tar headers'));
       }

@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import type { Readable } from 'node:stream';
 import { ZipFile } from 'yazl';
 import type { SourceEntry } from './source-tree.js';
 
@@ -34,11 +35,31 @@ export async function writeZip(
   emit: (chunk: Buffer) => void,
 ): Promise<number> {
   const zip = new ZipFile();
-  const common = { mtime: zoneFreeDate(mtime), forceDosTimestamp: true };
+  let aborted = false;
   const done = (async () => {
-    for await (const chunk of zip.outputStream) emit(chunk as Buffer);
+    for await (const chunk of zip.outputStream) if (!aborted) emit(chunk as Buffer);
   })();
   const failed = new Promise<never>((_, reject) => zip.on('error', reject));
+  // Both surface through the race below, or not at all once the walk has failed.
+  done.catch(() => undefined);
+  failed.catch(() => undefined);
+  try {
+    return await addAll(zip, entries, zoneFreeDate(mtime), () => Promise.race([done, failed]));
+  } catch (err) {
+    // yazl may still be pumping entries added before the failure: drop its output.
+    aborted = true;
+    (zip.outputStream as Readable).destroy();
+    throw err;
+  }
+}
+
+async function addAll(
+  zip: ZipFile,
+  entries: Iterable<SourceEntry>,
+  mtime: Date,
+  finished: () => Promise<void>,
+): Promise<number> {
+  const common = { mtime, forceDosTimestamp: true };
   let count = 0;
   for (const entry of entries) {
     switch (entry.type) {
@@ -71,6 +92,6 @@ export async function writeZip(
     }
   }
   zip.end();
-  await Promise.race([done, failed]);
+  await finished();
   return count;
 }
