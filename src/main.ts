@@ -18,6 +18,13 @@ import { runPackCommand } from './commands/pack.js';
 import { packOutputs, packSummary } from './report/pack-summary.js';
 import type { Log } from './report/log.js';
 import type { DeploymentReport } from './report/deployment-report.js';
+import { githubDeploymentContext } from './github/context.js';
+import {
+  deploymentDescription,
+  githubDeploymentLine,
+  startGithubDeployment,
+  type GithubDeployment,
+} from './github/deployments.js';
 
 export async function run(): Promise<void> {
   try {
@@ -93,15 +100,43 @@ async function deployOnThisHost(settings: Settings): Promise<void> {
   const log = actionsLog(workspaceRelative(settings));
   const cancel = cancelOnSignals();
   try {
-    const report = await runDeployCommand(settings, log, cancel.signal);
+    // `rollback` redeploys an older commit than GITHUB_SHA: not recorded on GitHub.
+    const github = settings.command === 'rollback' ? undefined : await startGithub(settings, log);
+    const report = await recordOnGithub(github, () =>
+      runDeployCommand(settings, log, cancel.signal),
+    );
+    await github?.finish({ status: report.status, description: deploymentDescription(report) });
     for (const [name, value] of Object.entries(deployOutputs(report))) core.setOutput(name, value);
+    core.setOutput('github-deployment-id', github ? String(github.id) : '');
     annotateDeployment(report, log);
-    await core.summary.addRaw(deploySummary(report)).write();
+    await core.summary
+      .addRaw(deploySummary(report) + (github ? `\n${githubDeploymentLine(github)}\n` : ''))
+      .write();
     const failure = deployFailure(report);
     if (failure) core.setFailed(failure);
     else core.info(`deployment ${report.deploymentId} succeeded; report: ${report.reportPath}`);
   } finally {
     cancel.dispose();
+  }
+}
+
+/** A GitHub deployment for this run, when a github-token is given (and the API answers). */
+async function startGithub(settings: Settings, log: Log): Promise<GithubDeployment | undefined> {
+  const context = githubDeploymentContext(settings, process.env, log);
+  return context && startGithubDeployment(context);
+}
+
+/** Runs the work; if it throws, the GitHub deployment is marked failed before the error goes on. */
+async function recordOnGithub<T>(
+  github: GithubDeployment | undefined,
+  work: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    await github?.finish({ status: 'failed', description: `deploy-hooks: ${reason}` });
+    throw error;
   }
 }
 
