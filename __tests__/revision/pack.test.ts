@@ -299,6 +299,33 @@ describe('packRevision: contents', () => {
     expect(fs.statSync(path.join(out, 'empty.txt')).size).toBe(0);
   });
 
+  it('writes one gzip member, no name, mtime 0, that gzip and GNU tar read across many blocks', async () => {
+    const src = tempDir('pack-gzip');
+    // ~3 MiB of varied text: several compression blocks, each primed by the one before.
+    let seed = 7;
+    const words = Array.from({ length: 400_000 }, () => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return `w${seed % 5000}`;
+    });
+    fs.writeFileSync(path.join(src, 'text.txt'), words.join(' '));
+    const { bundle } = await packRevision({
+      sourceDir: src,
+      output: path.join(tempDir('pack-out'), 'app.tgz'),
+      metadata,
+    });
+    const head = fs.readFileSync(bundle).subarray(0, 10);
+    // magic, deflate, no flags (so no name), mtime 0, XFL 0, OS 3 (Unix)
+    expect([...head]).toEqual([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3]);
+    execFileSync('gzip', ['-t', bundle]);
+    const out = tempDir('pack-gunzip');
+    execFileSync('tar', ['-xzf', bundle, '-C', out]);
+    expect(
+      fs
+        .readFileSync(path.join(out, 'text.txt'))
+        .equals(fs.readFileSync(path.join(src, 'text.txt'))),
+    ).toBe(true);
+  });
+
   it('writes a zip that unzip tests clean, with modes and symlinks', async () => {
     const { bundle } = await packRevision({
       sourceDir: makeTree(),

@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Header } from 'tar';
@@ -66,6 +67,35 @@ describe('unpackBundle', () => {
       );
     },
   );
+
+  it('unpacks what GNU tar writes: "./" prefixes, GNU long names, hard links inside', async () => {
+    const src = tempDir('unpack-gnu-src');
+    const deep = path.join(src, 'x'.repeat(80), 'y'.repeat(80));
+    fs.mkdirSync(deep, { recursive: true });
+    fs.writeFileSync(path.join(deep, 'file.txt'), 'deep');
+    fs.writeFileSync(path.join(src, 'original'), 'shared');
+    fs.linkSync(path.join(src, 'original'), path.join(src, 'hardlink'));
+    const base = tempDir('unpack-gnu');
+    const bundle = path.join(base, 'gnu.tar.gz');
+    execFileSync('tar', ['--format=gnu', '-czf', bundle, '-C', src, '.']);
+    const { revisionRoot } = await unpackBundle(bundle, path.join(base, 'staging'));
+    expect(
+      fs.readFileSync(path.join(revisionRoot, 'x'.repeat(80), 'y'.repeat(80), 'file.txt'), 'utf8'),
+    ).toBe('deep');
+    const original = fs.statSync(path.join(revisionRoot, 'original'));
+    expect(fs.statSync(path.join(revisionRoot, 'hardlink')).ino).toBe(original.ino);
+  });
+
+  it('unpacks what Info-ZIP writes, symlinks included', async () => {
+    const src = sourceTree();
+    const base = tempDir('unpack-infozip');
+    const bundle = path.join(base, 'app.zip');
+    execFileSync('zip', ['-qry', bundle, '.'], { cwd: src });
+    const { revisionRoot } = await unpackBundle(bundle, path.join(base, 'staging'));
+    expect(fs.readlinkSync(path.join(revisionRoot, 'scripts', 'run.sh'))).toBe('start.sh');
+    expect(fs.statSync(path.join(revisionRoot, 'scripts', 'start.sh')).mode & 0o777).toBe(0o755);
+    expect(fs.statSync(path.join(revisionRoot, 'big.bin')).size).toBe(3 * 1024 * 1024 + 7);
+  });
 
   it.each(['tar.gz', 'zip'])(
     'strips a single top-level directory that holds a manifest (%s)',
