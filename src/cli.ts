@@ -14,6 +14,7 @@ import { cancelOnSignals, runDeployCommand } from './commands/deploy.js';
 import { deployFailure, deployOutputs } from './report/deploy-outputs.js';
 import { runPackCommand } from './commands/pack.js';
 import { packOutputs } from './report/pack-summary.js';
+import { runShipCommand, shipFailure, shipOutputs } from './commands/ship.js';
 
 const USAGE = `usage: deploy-hooks <command> [--input value …]
 
@@ -81,9 +82,8 @@ async function main(argv: string[]): Promise<number> {
         return await deployOnThisHost(settings);
       case 'pack':
         return await pack(settings);
-      default:
-        process.stderr.write(`deploy-hooks: command ${settings.command} is not implemented yet\n`);
-        return 1;
+      case 'ship':
+        return await shipToFleet(settings);
     }
   } catch (error) {
     if (error instanceof SettingsError) {
@@ -144,6 +144,26 @@ async function pack(settings: Settings): Promise<number> {
       .join('\n')}\nfiles: ${outcome.result.fileCount}`,
   );
   return 0;
+}
+
+async function shipToFleet(settings: Settings): Promise<number> {
+  const log = consoleLog();
+  const cancel = cancelOnSignals();
+  try {
+    const fleet = await runShipCommand(settings, log, cancel.signal);
+    const outputs = shipOutputs(fleet);
+    log.info(
+      `\nstatus: ${outputs.status}\nsucceeded-hosts: ${outputs['succeeded-hosts'].split('\n').join(' ')}`,
+    );
+    log.info(
+      `failed-hosts: ${outputs['failed-hosts'].split('\n').join(' ')}\nreport: ${outputs.report}`,
+    );
+    const failure = shipFailure(fleet);
+    if (failure) log.error(failure);
+    return failure ? 1 : 0;
+  } finally {
+    cancel.dispose();
+  }
 }
 
 main(process.argv.slice(2)).then(

@@ -15,12 +15,15 @@ import { cancelOnSignals, runDeployCommand } from './commands/deploy.js';
 import { deployFailure, deployOutputs } from './report/deploy-outputs.js';
 import { deploySummary } from './report/deploy-summary.js';
 import { runPackCommand } from './commands/pack.js';
+import { runShipCommand, shipFailure, shipOutputs } from './commands/ship.js';
+import { fleetSummary } from './report/fleet-summary.js';
 import { packOutputs, packSummary } from './report/pack-summary.js';
 import type { Log } from './report/log.js';
 import type { DeploymentReport } from './report/deployment-report.js';
 import { githubDeploymentContext } from './github/context.js';
 import {
   deploymentDescription,
+  fleetDescription,
   githubDeploymentLine,
   startGithubDeployment,
   type GithubDeployment,
@@ -46,8 +49,9 @@ export async function run(): Promise<void> {
       case 'pack':
         await pack(settings);
         break;
-      default:
-        core.setFailed(`command: ${settings.command} is not implemented yet`);
+      case 'ship':
+        await shipToFleet(settings);
+        break;
     }
   } catch (error) {
     // A user mistake is one line; anything else is a bug, still one line plus
@@ -163,5 +167,24 @@ async function pack(settings: Settings): Promise<void> {
     core.info(
       `packed ${outcome.result.bundle} (${outcome.result.size} bytes, sha256 ${outcome.result.sha256})`,
     );
+  }
+}
+
+async function shipToFleet(settings: Settings): Promise<void> {
+  const log = actionsLog(workspaceRelative(settings));
+  const cancel = cancelOnSignals();
+  try {
+    const github = await startGithub(settings, log);
+    const fleet = await recordOnGithub(github, () => runShipCommand(settings, log, cancel.signal));
+    await github?.finish({ status: fleet.status, description: fleetDescription(fleet.hosts) });
+    for (const [name, value] of Object.entries(shipOutputs(fleet))) core.setOutput(name, value);
+    core.setOutput('github-deployment-id', github ? String(github.id) : '');
+    await core.summary
+      .addRaw(fleetSummary(fleet) + (github ? `\n${githubDeploymentLine(github)}\n` : ''))
+      .write();
+    const failure = shipFailure(fleet);
+    if (failure) core.setFailed(failure);
+  } finally {
+    cancel.dispose();
   }
 }

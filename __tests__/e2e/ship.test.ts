@@ -14,7 +14,7 @@ import { alive, tempDir } from '../helpers/revision-fixture.js';
 import { startFleet, type TestFleet } from '../helpers/sshd.js';
 import { fleetInputs, traceRevision } from '../fleet/ship-fixture.js';
 
-describe.skip('ship through dist/index.js, as the runner runs it', () => {
+describe('ship through dist/index.js, as the runner runs it', () => {
   let fleet: TestFleet;
   beforeAll(async () => {
     fleet = await startFleet(2);
