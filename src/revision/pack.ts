@@ -82,14 +82,16 @@ export async function packRevision(opts: {
   };
   let fileCount: number;
   try {
-    fileCount =
-      format === 'zip'
-        ? await writeZip(entries, mtime, emit)
-        : await writeTar(entries, mtime, format, emit);
-    fs.closeSync(fd);
+    try {
+      fileCount =
+        format === 'zip'
+          ? await writeZip(entries, mtime, emit)
+          : await writeTar(entries, mtime, format, emit);
+    } finally {
+      fs.closeSync(fd);
+    }
     fs.renameSync(partial, realBundle);
   } catch (err) {
-    fs.closeSync(fd);
     fs.rmSync(partial, { force: true });
     throw err;
   }

@@ -27,7 +27,9 @@ export class ParallelGzip {
     private readonly level = 6,
     concurrency?: number,
   ) {
-    this.concurrency = concurrency ?? Math.max(2, os.availableParallelism());
+    // More blocks in flight than zlib has threads would only hold memory.
+    const threads = Number(process.env.UV_THREADPOOL_SIZE) || 4;
+    this.concurrency = concurrency ?? Math.min(threads, Math.max(2, os.availableParallelism()));
     // XFL 2 = best compression, 4 = fastest; OS 3 = Unix, fixed for reproducibility.
     const xfl = level >= 9 ? 2 : level <= 1 ? 4 : 0;
     this.emit(Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0, 0, 0, 0, xfl, 0x03]));
@@ -45,7 +47,8 @@ export class ParallelGzip {
     // Awaited in order by drainOne; if packing fails first, no rejection goes unhandled.
     deflated.catch(() => undefined);
     this.pending.push(deflated);
-    while (this.pending.length >= this.concurrency) await this.drainOne();
+    // One block more than threads: a thread that finishes finds the next block queued.
+    while (this.pending.length > this.concurrency) await this.drainOne();
   }
 
   async end(): Promise<void> {
