@@ -2,6 +2,7 @@
  * `ship`: pack (or take) the bundle, then deploy it on every SSH host with
  * the same engine, under a rolling strategy; one fleet report.
  */
+import { setMaxListeners } from 'node:events';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -83,6 +84,8 @@ export async function runShipCommand(
   const wrapperFile = path.join(workDir, 'ship-wrapper.mjs');
   fs.writeFileSync(wrapperFile, WRAPPER_SOURCE);
 
+  // Every running host's ssh sessions listen to the job's signal.
+  setMaxListeners(0, signal);
   const credentials = prepareCredentials(settings, hosts, env);
   const results: (HostResult | undefined)[] = hosts.map(() => undefined);
   let outcome;

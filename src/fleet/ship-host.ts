@@ -102,6 +102,8 @@ export async function shipToHost(job: HostJob): Promise<HostResult> {
       `${remoteDir}/${REMOTE_WRAPPER}`,
       remoteBundle,
     );
+    // The wrapper removed its directory when it exited; only a cut session may have left it.
+    if (run.code !== null && run.code !== 255) remoteDir = undefined;
     const report = run.reportPath ? await fetchReport(connection, run.reportPath) : undefined;
     if (report) return fromReport(report);
     if (job.signal.aborted)
