@@ -12,14 +12,17 @@ import * as path from 'node:path';
 import { runAction } from '../helpers/run-action.js';
 import { alive, tempDir } from '../helpers/revision-fixture.js';
 import { startFleet, type TestFleet } from '../helpers/sshd.js';
-import { fleetInputs, traceRevision } from '../fleet/ship-fixture.js';
+import { fleetInputs, removeScratch, traceRevision } from '../fleet/ship-fixture.js';
 
 describe('ship through dist/index.js, as the runner runs it', () => {
   let fleet: TestFleet;
   beforeAll(async () => {
     fleet = await startFleet(2);
   }, 60_000);
-  afterAll(() => fleet?.stop());
+  afterAll(() => {
+    fleet?.stop();
+    removeScratch();
+  });
 
   it('ships one host at a time: outputs, a group per host, the fleet summary, the key masked', async () => {
     // runAction removes its own RUNNER_TEMP when done; the report must outlive the run here

@@ -11,13 +11,17 @@ import {
   runnerTemp,
   shipSettings,
   traceRevision,
+  removeScratch,
 } from './ship-fixture.js';
 
 let fleet: TestFleet;
 beforeAll(async () => {
   fleet = await startFleet(2);
 }, 60_000);
-afterAll(() => fleet?.stop());
+afterAll(() => {
+  fleet?.stop();
+  removeScratch();
+});
 
 // The hook records its pid and then would run for a minute.
 const revision = traceRevision('cancel', { BeforeInstall: 'echo $$ >"$HOME/hook.pid"; sleep 60' });

@@ -14,6 +14,7 @@ import {
   runnerTemp,
   shipSettings,
   traceRevision,
+  removeScratch,
 } from './ship-fixture.js';
 
 // Hosts 1–3 are healthy; host 4's sessions have no node on their PATH.
@@ -23,7 +24,10 @@ beforeAll(async () => {
     sshdOptions: (i) => (i === 3 ? ['SetEnv=PATH=/nonexistent'] : []),
   });
 }, 60_000);
-afterAll(() => fleet?.stop());
+afterAll(() => {
+  fleet?.stop();
+  removeScratch();
+});
 
 const never = new AbortController().signal;
 // ValidateService fails on a host whose user has a ~/fail file.

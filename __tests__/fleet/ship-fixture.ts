@@ -11,6 +11,19 @@ import type { FleetReport } from '../../src/fleet/fleet-report.js';
 import { makeRevision, tempDir } from '../helpers/revision-fixture.js';
 import type { TestFleet, TestHost } from '../helpers/sshd.js';
 
+/** Temp dirs made through this fixture, removed by removeScratch() in afterAll. */
+const scratch: string[] = [];
+
+function scratchDir(prefix: string): string {
+  const dir = tempDir(prefix);
+  scratch.push(dir);
+  return dir;
+}
+
+export function removeScratch(): void {
+  for (const dir of scratch.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+}
+
 export interface RecordedLog extends Log {
   lines: string[];
   text(): string;
@@ -54,7 +67,7 @@ export function fleetInputs(fleet: TestFleet, hosts: TestHost[] = fleet.hosts) {
 export function traceRevision(name: string, body: Record<string, string> = {}): string {
   const trace = (event: string): string =>
     `${body[event] ?? ''}\necho "${event} $(date +%s%3N)" >>"$HOME/trace"`;
-  return makeRevision(tempDir(`ship-rev-${name}`), name, {
+  return makeRevision(scratchDir(`ship-rev-${name}`), name, {
     hooks: {
       BeforeInstall: trace('BeforeInstall'),
       ApplicationStart: trace('ApplicationStart'),
@@ -77,5 +90,5 @@ export function spans(report: FleetReport): [number, number][] {
 }
 
 export function runnerTemp(): string {
-  return tempDir('ship-runner');
+  return scratchDir('ship-runner');
 }

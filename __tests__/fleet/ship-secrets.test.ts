@@ -10,13 +10,17 @@ import {
   runnerTemp,
   shipSettings,
   traceRevision,
+  removeScratch,
 } from './ship-fixture.js';
 
 let fleet: TestFleet;
 beforeAll(async () => {
   fleet = await startFleet(2);
 }, 60_000);
-afterAll(() => fleet?.stop());
+afterAll(() => {
+  fleet?.stop();
+  removeScratch();
+});
 
 const TOKEN = 'tok-4f1d9c27e0b8-never-on-a-command-line';
 

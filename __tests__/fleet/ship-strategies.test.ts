@@ -12,13 +12,17 @@ import {
   shipSettings,
   spans,
   traceRevision,
+  removeScratch,
 } from './ship-fixture.js';
 
 let fleet: TestFleet;
 beforeAll(async () => {
   fleet = await startFleet(3);
 }, 60_000);
-afterAll(() => fleet?.stop());
+afterAll(() => {
+  fleet?.stop();
+  removeScratch();
+});
 
 const never = new AbortController().signal;
 
