@@ -104,16 +104,19 @@ export async function shipToHost(job: HostJob): Promise<HostResult> {
     );
     // The wrapper removed its directory when it exited; only a cut session may have left it.
     if (run.code !== null && run.code !== 255) remoteDir = undefined;
-    const report = run.reportPath ? await fetchReport(connection, run.reportPath) : undefined;
+    const report = run.reportPath
+      ? await fetchReport(connection, run.reportPath, job.signal.aborted ? 2000 : 10_000)
+      : undefined;
     if (report) return fromReport(report);
     if (job.signal.aborted)
       return result({ status: 'cancelled', message: 'cancelled; the host sent no report' });
-    const why =
-      run.code === 255 && !run.sawOutput
-        ? 'the connection was lost'
-        : `the engine exited ${run.code ?? run.signal}`;
+    if (run.code === 255) {
+      return failed(
+        `the SSH connection to ${host.label} was lost during the deployment${run.lastSshLine ? ` (${run.lastSshLine})` : ''}; the engine there cancels its deployment when its session ends — its report stays under the deployment root on the host`,
+      );
+    }
     return failed(
-      `deploy on ${host.label} failed: ${why}${run.lastError ? ` — ${run.lastError}` : ''}`,
+      `deploy on ${host.label} failed: the engine exited ${run.code ?? run.signal}${run.lastError ? ` — ${run.lastError}` : ''}`,
     );
   } finally {
     if (remoteDir) {
@@ -153,7 +156,7 @@ interface DeployRun {
   signal: NodeJS.Signals | null;
   reportPath?: string;
   lastError?: string;
-  sawOutput: boolean;
+  lastSshLine: string;
 }
 
 /** Streams the host's log; the engine's closing `report: <path>` line says where its report is. */
@@ -165,21 +168,18 @@ async function runRemoteDeploy(
 ): Promise<DeployRun> {
   let reportPath: string | undefined;
   let lastError: string | undefined;
-  let sawOutput = false;
   const run = await connection.run(`exec node ${shellQuote(wrapper)}`, {
     input: wrapperPayload(job.deployArgs(remoteBundle)),
     holdStdinOpen: true,
     signal: job.signal,
     graceMs: job.cancelGraceMs,
     onStdoutLine(line) {
-      sawOutput = true;
       if (!line.trim()) return;
       const report = /^report: (\/\S.*\.json)$/.exec(line);
       if (report) reportPath = report[1];
       job.log.info(line);
     },
     onStderrLine(line) {
-      sawOutput = true;
       if (!line.trim()) return;
       const level = /^warning: /.exec(line)
         ? 'warning'
@@ -190,15 +190,22 @@ async function runRemoteDeploy(
       job.log[level](line.replace(/^(warning|error): /, ''));
     },
   });
-  return { code: run.code, signal: run.signal, reportPath, lastError, sawOutput };
+  return {
+    code: run.code,
+    signal: run.signal,
+    reportPath,
+    lastError,
+    lastSshLine: lastSshLine(run.stderr),
+  };
 }
 
 async function fetchReport(
   connection: Connection,
   file: string,
+  timeoutMs: number,
 ): Promise<DeploymentReport | undefined> {
   const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), 10_000);
+  const timer = setTimeout(() => controller.abort(), timeoutMs);
   try {
     const run = await connection.run(`cat -- ${shellQuote(file)}`, {
       captureStdout: MAX_REPORT_BYTES,
