@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { runShipCommand } from '../../src/commands/ship.js';
@@ -101,10 +100,9 @@ describe('cancelling a ship', () => {
     );
     const pid = await waitFor(() => hookPid(h1));
     // Kill the server side of the connection, as a network cut or a reboot of the runner would.
-    const sessions = spawnSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' })
-      .stdout.split('\n')
-      .filter((l) => l.includes(`sshd: ${h1.user}@notty`))
-      .map((l) => Number(l.trim().split(/\s+/)[0]));
+    const sessions = processesOf(h1.user)
+      .filter((p) => p.args === `sshd: ${h1.user}@notty`)
+      .map((p) => p.pid);
     expect(sessions).toHaveLength(1);
     process.kill(sessions[0], 'SIGKILL');
     const report = await shipping;

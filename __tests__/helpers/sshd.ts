@@ -179,12 +179,20 @@ export async function startFleet(count: number, options: FleetOptions = {}): Pro
   return fleet;
 }
 
-/** The pids of a user's processes (to prove a cancelled hook is gone). */
+/** A user's processes and their command lines, from /proc (procps may be missing). */
 export function processesOf(user: string): { pid: number; args: string }[] {
-  const ps = spawnSync('ps', ['-u', user, '-o', 'pid=,args='], { encoding: 'utf8' });
-  return ps.stdout
-    .split('\n')
-    .map((l) => /^\s*(\d+)\s+(.*)$/.exec(l))
-    .filter((m): m is RegExpExecArray => m !== null)
-    .map((m) => ({ pid: Number(m[1]), args: m[2] }));
+  const uid = Number(execFileSync('id', ['-u', user], { encoding: 'utf8' }).trim());
+  const found: { pid: number; args: string }[] = [];
+  for (const name of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const status = fs.readFileSync(`/proc/${name}/status`, 'utf8');
+      if (Number(/^Uid:\s+(\d+)/m.exec(status)?.[1]) !== uid) continue;
+      const args = fs.readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0').join(' ').trim();
+      found.push({ pid: Number(name), args });
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return found;
 }
