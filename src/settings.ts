@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { randomInt } from 'node:crypto';
 import { DEPLOYMENT_TYPES, type DeploymentType } from './plan/deployment-types.js';
 import type { FileExistsBehavior } from './manifest/model.js';
+import type { DetectOptions } from './manifest/detect.js';
 
 export const COMMANDS = ['validate', 'pack', 'deploy', 'ship', 'rollback', 'uninstall'] as const;
 export type Command = (typeof COMMANDS)[number];
@@ -266,4 +267,16 @@ export function parseEnv(value: string): Record<string, string> {
     env[match[1]] = match[2];
   });
   return env;
+}
+
+/** What the manifest parsers need to know of the settings. */
+export function detectOptions(settings: Settings): DetectOptions {
+  return {
+    manifest: settings.manifest,
+    lifecycle: settings.lifecycle,
+    osType: settings.osType,
+    timeoutSeconds: settings.timeoutSeconds,
+    workingDirectory: settings.workingDirectory,
+    healthCheckRetries: settings.healthCheckRetries,
+  };
 }

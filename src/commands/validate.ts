@@ -6,7 +6,7 @@ import { detectAndParse } from '../manifest/detect.js';
 import type { ParseResult } from '../manifest/model.js';
 import type { RevisionReader } from '../manifest/revision-reader.js';
 import { buildPlan, type Plan } from '../plan/plan.js';
-import type { Settings } from '../settings.js';
+import { detectOptions, type Settings } from '../settings.js';
 
 export interface ValidateResult {
   parse: ParseResult;
@@ -17,14 +17,7 @@ export interface ValidateResult {
 }
 
 export function validateRevision(reader: RevisionReader, settings: Settings): ValidateResult {
-  const parse = detectAndParse(reader, {
-    manifest: settings.manifest,
-    lifecycle: settings.lifecycle,
-    osType: settings.osType,
-    timeoutSeconds: settings.timeoutSeconds,
-    workingDirectory: settings.workingDirectory,
-    healthCheckRetries: settings.healthCheckRetries,
-  });
+  const parse = detectAndParse(reader, detectOptions(settings));
   const errors = parse.diagnostics.filter((d) => d.severity === 'error').length;
   const warnings = parse.diagnostics.filter((d) => d.severity === 'warning').length;
   // A later deployment is the general case: it shows the events that come

@@ -13,7 +13,7 @@ import { fsRevisionReader } from '../revision/fs-reader.js';
 import { readRevisionMetadata, type RevisionMetadata } from '../revision/metadata.js';
 import type { DeploymentReport, StepReport } from '../report/deployment-report.js';
 import { failureMessage } from '../report/deployment-report.js';
-import type { Settings } from '../settings.js';
+import { detectOptions, type Settings } from '../settings.js';
 import {
   createDeployment,
   groupPaths,
@@ -130,14 +130,8 @@ export async function runDeployment(request: RunRequest): Promise<RunResult> {
   // Parse (the rollback reuses the spec it deployed then).
   const parse: ParseResult = request.spec
     ? { spec: request.spec, diagnostics: [] }
-    : detectAndParse(fsRevisionReader(revisionRoot), {
-        manifest: settings.manifest,
-        lifecycle: settings.lifecycle,
-        osType: settings.osType,
-        timeoutSeconds: settings.timeoutSeconds,
-        workingDirectory: settings.workingDirectory,
-        healthCheckRetries: settings.healthCheckRetries,
-      });
+    : detectAndParse(fsRevisionReader(revisionRoot), detectOptions(settings));
+
   report.diagnostics = parse.diagnostics;
   const spec = parse.spec;
   if (!spec || hasErrors(parse.diagnostics)) {
