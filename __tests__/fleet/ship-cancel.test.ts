@@ -1,9 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { runShipCommand } from '../../src/commands/ship.js';
 import { alive } from '../helpers/revision-fixture.js';
-import { processesOf, startFleet, type TestFleet, type TestHost } from '../helpers/sshd.js';
+import {
+  processesOf,
+  describeFleet,
+  startFleet,
+  type TestFleet,
+  type TestHost,
+} from '../helpers/sshd.js';
 import {
   fleetInputs,
   recordingLog,
@@ -14,13 +20,6 @@ import {
 } from './ship-fixture.js';
 
 let fleet: TestFleet;
-beforeAll(async () => {
-  fleet = await startFleet(2);
-}, 60_000);
-afterAll(() => {
-  fleet?.stop();
-  removeScratch();
-});
 
 // The hook records its pid and then would run for a minute.
 const revision = traceRevision('cancel', { BeforeInstall: 'echo $$ >"$HOME/hook.pid"; sleep 60' });
@@ -53,7 +52,15 @@ async function engineGone(host: TestHost): Promise<string[]> {
   }
 }
 
-describe('cancelling a ship', () => {
+describeFleet('cancelling a ship', () => {
+  beforeAll(async () => {
+    fleet = await startFleet(2);
+  }, 60_000);
+  afterAll(() => {
+    fleet?.stop();
+    removeScratch();
+  });
+
   it('stops starting hosts, cancels the running hook on its host, removes the key, and returns within seconds', async () => {
     const [h1, h2] = fleet.hosts;
     fs.rmSync(path.join(h1.home, 'hook.pid'), { force: true });

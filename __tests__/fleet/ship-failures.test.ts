@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { runShipCommand, shipFailure, shipOutputs } from '../../src/commands/ship.js';
 import { fleetSummary } from '../../src/report/fleet-summary.js';
 import { SettingsError } from '../../src/settings.js';
-import { freePort, startFleet, type TestFleet } from '../helpers/sshd.js';
+import { freePort, describeFleet, startFleet, type TestFleet } from '../helpers/sshd.js';
 import {
   fleetInputs,
   readHostTrace,
@@ -19,15 +19,6 @@ import {
 
 // Hosts 1–3 are healthy; host 4's sessions have no node on their PATH.
 let fleet: TestFleet;
-beforeAll(async () => {
-  fleet = await startFleet(4, {
-    sshdOptions: (i) => (i === 3 ? ['SetEnv=PATH=/nonexistent'] : []),
-  });
-}, 60_000);
-afterAll(() => {
-  fleet?.stop();
-  removeScratch();
-});
 
 const never = new AbortController().signal;
 // ValidateService fails on a host whose user has a ~/fail file.
@@ -53,7 +44,17 @@ async function ship(inputs: Record<string, string>) {
   return { report, log };
 }
 
-describe('ship when hosts fail', () => {
+describeFleet('ship when hosts fail', () => {
+  beforeAll(async () => {
+    fleet = await startFleet(4, {
+      sshdOptions: (i) => (i === 3 ? ['SetEnv=PATH=/nonexistent'] : []),
+    });
+  }, 60_000);
+  afterAll(() => {
+    fleet?.stop();
+    removeScratch();
+  });
+
   it('min-healthy: 2 of 4 stops the rollout after an unreachable host and a failed deploy; the rest are skipped', async () => {
     const [h1, h2, h3] = fleet.hosts;
     const closedPort = await freePort();

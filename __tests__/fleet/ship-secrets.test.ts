@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { runShipCommand, shipFailure, shipOutputs } from '../../src/commands/ship.js';
 import { fleetSummary } from '../../src/report/fleet-summary.js';
-import { freePort, startFleet, type TestFleet } from '../helpers/sshd.js';
+import { freePort, describeFleet, startFleet, type TestFleet } from '../helpers/sshd.js';
 import {
   fleetInputs,
   recordingLog,
@@ -14,13 +14,6 @@ import {
 } from './ship-fixture.js';
 
 let fleet: TestFleet;
-beforeAll(async () => {
-  fleet = await startFleet(2);
-}, 60_000);
-afterAll(() => {
-  fleet?.stop();
-  removeScratch();
-});
 
 const TOKEN = 'tok-4f1d9c27e0b8-never-on-a-command-line';
 
@@ -43,7 +36,15 @@ function filesContaining(dir: string, needle: string): string[] {
   return found;
 }
 
-describe('ship keeps its secrets', () => {
+describeFleet('ship keeps its secrets', () => {
+  beforeAll(async () => {
+    fleet = await startFleet(2);
+  }, 60_000);
+  afterAll(() => {
+    fleet?.stop();
+    removeScratch();
+  });
+
   it('never shows the key in logs, summary, outputs or reports, and leaves it nowhere on disk', async () => {
     // the key's first line of base64 is unique to it
     const needle = fleet.clientKey.split('\n')[1];

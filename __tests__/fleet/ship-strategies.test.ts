@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { runShipCommand, shipFailure, shipOutputs } from '../../src/commands/ship.js';
 import { fleetSummary } from '../../src/report/fleet-summary.js';
-import { startFleet, type TestFleet } from '../helpers/sshd.js';
+import { describeFleet, startFleet, type TestFleet } from '../helpers/sshd.js';
 import {
   fleetInputs,
   readHostTrace,
@@ -16,13 +16,6 @@ import {
 } from './ship-fixture.js';
 
 let fleet: TestFleet;
-beforeAll(async () => {
-  fleet = await startFleet(3);
-}, 60_000);
-afterAll(() => {
-  fleet?.stop();
-  removeScratch();
-});
 
 const never = new AbortController().signal;
 
@@ -45,7 +38,15 @@ function maxOverlap(intervals: [number, number][]): number {
   return Math.max(...intervals.map(([s]) => intervals.filter(([a, b]) => a <= s && s < b).length));
 }
 
-describe('ship to three hosts with each strategy', () => {
+describeFleet('ship to three hosts with each strategy', () => {
+  beforeAll(async () => {
+    fleet = await startFleet(3);
+  }, 60_000);
+  afterAll(() => {
+    fleet?.stop();
+    removeScratch();
+  });
+
   it('one-at-a-time: each host starts after the previous one ended; one connection per host', async () => {
     const { report, log, connections } = await ship('one-at-a-time');
     expect(report.status).toBe('succeeded');

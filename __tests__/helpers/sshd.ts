@@ -4,6 +4,7 @@
  * own Unix user (so each has its own home and default deployment root).
  * Nothing of the system's ssh configuration is read or touched. Needs root.
  */
+import { describe } from '@jest/globals';
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -13,6 +14,12 @@ import * as path from 'node:path';
 import { REPO_ROOT } from './run-action.js';
 
 export const SSHD = '/usr/sbin/sshd';
+
+/**
+ * The fleet needs root (useradd, sshd switching users). CI runs as root, so
+ * the ship tests run there; they can only be skipped on a non-root machine.
+ */
+export const describeFleet = process.getuid?.() === 0 ? describe : describe.skip;
 
 export interface TestHost {
   user: string;
