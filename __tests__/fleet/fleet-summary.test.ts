@@ -133,10 +133,15 @@ describe('fleetSummary', () => {
       summary.indexOf('```', summary.indexOf('```mermaid') + 3),
     );
     expect(chart).toContain('section web-1 (deploy@web-1.internal)');
-    expect(chart).toContain('section web-2 (deploy@web-2.internal:2222)');
+    expect(chart).toContain('section web-2 (deploy@web-2.internal 2222)');
     expect(chart).not.toContain('section web-3');
     expect(chart).toContain(`web-1 succeeded :done, h0, ${T0}, ${T0 + 800}`);
     expect(chart).toContain(`web-2 failed :crit, h1, ${T0 + 800}, ${T0 + 1700}`);
+    // Mermaid ends names at ':', '#' or ';': none inside a section or task name
+    for (const line of chart.split('\n').filter((l) => l.startsWith('  '))) {
+      const name = line.startsWith('  section ') ? line : line.slice(0, line.indexOf(' :'));
+      expect(name).not.toMatch(/[:;#]/);
+    }
     const ids = [...chart.matchAll(/:(?:done|crit|active), (\w+),/g)].map((m) => m[1]);
     expect(ids).toEqual(['h0', 'h0s0', 'h0s1', 'h1', 'h1s0', 'h1s1']);
   });

@@ -4,9 +4,9 @@
  * shows as the shape of the bars; the failed hosts' messages and output.
  */
 import type { FleetReport, HostResult } from '../fleet/fleet-report.js';
-import { formatSeconds } from './deployment-report.js';
+import { formatSeconds, type DeploymentReport } from './deployment-report.js';
 import { gantt, ganttSection } from './deploy-summary.js';
-import { cell, code, details, fenced, mermaidText, table } from './markdown.js';
+import { cell, code, details, fenced, table } from './markdown.js';
 
 const FLEET_STATUS: Record<FleetReport['status'], string> = {
   succeeded: '✅ succeeded',
@@ -43,6 +43,14 @@ function hostRow(h: HostResult): string[] {
 }
 
 /**
+ * Mermaid's gantt lexer ends a section name or a task name at `:`, `#` or
+ * `;` (older releases, still deployed), and host names carry `:port`.
+ */
+function ganttText(text: string): string {
+  return text.replace(/[:;#"<>]/g, ' ');
+}
+
+/**
  * One lane per host: a bar for the whole host (connect, copy, deploy), then
  * its events. Task ids are made unique per lane, as Mermaid needs them to be.
  */
@@ -51,21 +59,20 @@ function hostLane(h: HostResult, index: number): string[] {
   const start = Date.parse(h.startedAt);
   const end = start + Math.max(1, Math.round(h.durationMs));
   const tag = h.status === 'succeeded' ? 'done' : h.status === 'cancelled' ? 'active' : 'crit';
-  const title = `${h.label} (${h.host})`;
   const lane = [
-    `  section ${mermaidText(title)}`,
-    `  ${mermaidText(`${h.label} ${h.status}`).replace(/[:;#]/g, ' ')} :${tag}, h${index}, ${start}, ${end}`,
+    `  section ${ganttText(`${h.label} (${h.host})`)}`,
+    `  ${ganttText(`${h.label} ${h.status}`)} :${tag}, h${index}, ${start}, ${end}`,
   ];
   if (!h.report) return lane;
-  const events = ganttSection(h.report, title)
-    .slice(1)
-    .map((line) => line.replace(/, s(\d+), /, `, h${index}s$1, `));
-  const rollback = h.report.rollback
-    ? ganttSection(h.report.rollback, title)
-        .slice(1)
-        .map((line) => line.replace(/, s(\d+), /, `, h${index}r$1, `))
-    : [];
-  return [...lane, ...events, ...rollback];
+  const steps = (report: DeploymentReport, prefix: string): string[] =>
+    ganttSection(report, '')
+      .slice(1)
+      .map((line) => line.replace(/, s(\d+), /, `, h${index}${prefix}$1, `));
+  return [
+    ...lane,
+    ...steps(h.report, 's'),
+    ...(h.report.rollback ? steps(h.report.rollback, 'r') : []),
+  ];
 }
 
 export function fleetSummary(report: FleetReport): string {
