@@ -112,6 +112,8 @@ export class StagingWriter {
         }
       },
       end: () => {
+        // Closed already by abandon(): the number may belong to another file by now.
+        if (!this.openFiles.has(fd)) return;
         try {
           // setuid, setgid and sticky bits never survive: the revision may run as root.
           fs.fchmodSync(fd, mode & 0o777);
