@@ -1,10 +1,6 @@
 /**
  * `command: ship` through dist/index.js, as the runner runs it, against two
- * local sshd hosts.
- *
- * SKIPPED until the lead wires `ship` into src/main.ts (runShipCommand,
- * shipOutputs, fleetSummary, shipFailure) and rebuilds dist/: then change
- * `describe.skip` to `describe`.
+ * local sshd hosts (see __tests__/helpers/sshd.ts; needs root).
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import * as fs from 'node:fs';
