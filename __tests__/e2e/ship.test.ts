@@ -2,15 +2,15 @@
  * `command: ship` through dist/index.js, as the runner runs it, against two
  * local sshd hosts (see __tests__/helpers/sshd.ts; needs root).
  */
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { runAction } from '../helpers/run-action.js';
 import { alive, tempDir } from '../helpers/revision-fixture.js';
-import { startFleet, type TestFleet } from '../helpers/sshd.js';
+import { describeFleet, startFleet, type TestFleet } from '../helpers/sshd.js';
 import { fleetInputs, removeScratch, traceRevision } from '../fleet/ship-fixture.js';
 
-describe('ship through dist/index.js, as the runner runs it', () => {
+describeFleet('ship through dist/index.js, as the runner runs it', () => {
   let fleet: TestFleet;
   beforeAll(async () => {
     fleet = await startFleet(2);
