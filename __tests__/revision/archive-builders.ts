@@ -11,8 +11,18 @@ import * as zlib from 'node:zlib';
 import { Header, type HeaderData } from 'tar';
 import { ZipFile } from 'yazl';
 
+const made: string[] = [];
+
+/** A fresh directory under the system temp dir, removed by removeTempDirs(). */
 export function tempDir(prefix: string): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), `dh-${prefix}-`));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `dh-${prefix}-`));
+  made.push(dir);
+  return dir;
+}
+
+/** For afterAll: the temp dirs this test file made. */
+export function removeTempDirs(): void {
+  for (const dir of made.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
 }
 
 export interface TarSpec {

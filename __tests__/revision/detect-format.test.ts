@@ -1,10 +1,12 @@
-import { describe, expect, it } from '@jest/globals';
+import { afterAll, describe, expect, it } from '@jest/globals';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import { BundleError } from '../../src/revision/bundle-error.js';
 import { detectBundleFormat, formatFromName } from '../../src/revision/detect-format.js';
-import { buildTar, tempDir, writeZip } from './archive-builders.js';
+import { buildTar, removeTempDirs, tempDir, writeZip } from './archive-builders.js';
+
+afterAll(removeTempDirs);
 
 describe('formatFromName', () => {
   it.each([

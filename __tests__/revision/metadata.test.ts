@@ -1,4 +1,4 @@
-import { describe, expect, it } from '@jest/globals';
+import { afterAll, describe, expect, it } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -7,7 +7,9 @@ import {
   readRevisionMetadata,
   serializeRevisionMetadata,
 } from '../../src/revision/metadata.js';
-import { tempDir } from './archive-builders.js';
+import { removeTempDirs, tempDir } from './archive-builders.js';
+
+afterAll(removeTempDirs);
 
 function gitRepo(): { dir: string; commit: string; time: string } {
   const dir = tempDir('meta-git');

@@ -1,10 +1,12 @@
-import { describe, expect, it } from '@jest/globals';
+import { afterAll, describe, expect, it } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { packRevision, type BundleFormat } from '../../src/revision/pack.js';
-import { tempDir } from './archive-builders.js';
+import { removeTempDirs, tempDir } from './archive-builders.js';
+
+afterAll(removeTempDirs);
 
 const FORMATS: Array<[BundleFormat, string]> = [
   ['tar.gz', 'app.tar.gz'],

@@ -3,19 +3,22 @@
  * express the trick. Every refusal must name the entry and leave nothing
  * behind: not the staging directory, and nothing next to it.
  */
-import { describe, expect, it } from '@jest/globals';
+import { afterAll, describe, expect, it } from '@jest/globals';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { BundleError } from '../../src/revision/bundle-error.js';
 import { unpackBundle } from '../../src/revision/unpack.js';
 import {
   listTree,
+  removeTempDirs,
   tempDir,
   writeTar,
   writeZip,
   type TarSpec,
   type ZipSpec,
 } from './archive-builders.js';
+
+afterAll(removeTempDirs);
 
 /** A sandbox: the bundle, the staging path, and an `outside` directory with one file to protect. */
 function sandbox(): { base: string; staging: string; outside: string } {

@@ -1,4 +1,4 @@
-import { describe, expect, it } from '@jest/globals';
+import { afterAll, describe, expect, it } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -6,7 +6,9 @@ import { Header } from 'tar';
 import { BundleError } from '../../src/revision/bundle-error.js';
 import { packRevision } from '../../src/revision/pack.js';
 import { unpackBundle } from '../../src/revision/unpack.js';
-import { listTree, tempDir, writeTar, writeZip } from './archive-builders.js';
+import { listTree, removeTempDirs, tempDir, writeTar, writeZip } from './archive-builders.js';
+
+afterAll(removeTempDirs);
 
 function sourceTree(): string {
   const dir = tempDir('unpack-src');
