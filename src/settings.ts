@@ -37,6 +37,8 @@ export const INPUT_NAMES = [
   'deployment-id',
   'deployment-root',
   'file-exists-behavior',
+  'max-bundle-size',
+  'max-bundle-entries',
   'auto-rollback',
   'ignore-stop-failures',
   'max-revisions',
@@ -72,6 +74,8 @@ export interface Settings {
   deploymentId: string;
   deploymentRoot: string;
   fileExistsBehavior?: FileExistsBehavior;
+  /** Bomb protection for bundles: unpacked bytes and entries. */
+  bundleLimits: { maxBytes: number; maxEntries: number };
   autoRollback: boolean;
   ignoreStopFailures: boolean;
   maxRevisions: number;
@@ -159,6 +163,10 @@ export function readSettings(input: InputSource, context: Context): Settings {
           'RETAIN',
         ] as const)
       : undefined,
+    bundleLimits: {
+      maxBytes: int(get('max-bundle-size'), 'max-bundle-size', 512, 1) * 1024 * 1024,
+      maxEntries: int(get('max-bundle-entries'), 'max-bundle-entries', 100_000, 1),
+    },
     autoRollback: bool(get('auto-rollback'), 'auto-rollback', true),
     ignoreStopFailures: bool(get('ignore-stop-failures'), 'ignore-stop-failures', false),
     maxRevisions: int(get('max-revisions'), 'max-revisions', 5, 1),

@@ -41,6 +41,8 @@ export function passedInputs(settings: Settings): [string, string | undefined][]
     ['deployment-group', settings.deploymentGroup],
     ['deployment-id', settings.deploymentId],
     ['file-exists-behavior', settings.fileExistsBehavior],
+    ['max-bundle-size', String(settings.bundleLimits.maxBytes / (1024 * 1024))],
+    ['max-bundle-entries', String(settings.bundleLimits.maxEntries)],
     ['auto-rollback', String(settings.autoRollback)],
     ['ignore-stop-failures', String(settings.ignoreStopFailures)],
     ['max-revisions', String(settings.maxRevisions)],

@@ -108,7 +108,7 @@ export async function runDeployment(request: RunRequest): Promise<RunResult> {
   const stageStart = new Date();
   let revisionRoot: string;
   try {
-    ({ revisionRoot } = await stageRevision(request.source, paths.dir));
+    ({ revisionRoot } = await stageRevision(request.source, paths.dir, settings.bundleLimits));
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     report.failure = { event: 'DownloadBundle', step: '(engine)', exitCode: null, message };

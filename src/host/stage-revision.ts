@@ -5,7 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { unpackBundle } from '../revision/unpack.js';
+import { unpackBundle, type UnpackLimits } from '../revision/unpack.js';
 import { MANIFEST_NAMES } from '../manifest/detect.js';
 
 export interface StagedRevision {
@@ -17,6 +17,7 @@ export interface StagedRevision {
 export async function stageRevision(
   source: string,
   deploymentDir: string,
+  limits?: UnpackLimits,
 ): Promise<StagedRevision> {
   const archive = path.join(deploymentDir, 'archive');
   const stat = fs.statSync(source, { throwIfNoEntry: false });
@@ -37,7 +38,10 @@ export async function stageRevision(
   // Unpack beside archive/ and move the checked revision in only when
   // complete; errors name the user's file, so unpack it, not the kept copy.
   const staging = path.join(deploymentDir, 'staging');
-  const { revisionRoot } = await unpackBundle(source, staging, { manifestNames: MANIFEST_NAMES });
+  const { revisionRoot } = await unpackBundle(source, staging, {
+    manifestNames: MANIFEST_NAMES,
+    limits,
+  });
   fs.renameSync(revisionRoot, archive);
   fs.chmodSync(archive, 0o755);
   fs.rmSync(staging, { recursive: true, force: true });
