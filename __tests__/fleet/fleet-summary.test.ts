@@ -138,7 +138,7 @@ describe('fleetSummary', () => {
     expect(chart).toContain(`web-1 succeeded :done, h0, ${T0}, ${T0 + 800}`);
     expect(chart).toContain(`web-2 failed :crit, h1, ${T0 + 800}, ${T0 + 1700}`);
     // Mermaid ends names at ':', '#' or ';': none inside a section or task name
-    for (const line of chart.split('\n').filter((l) => /^  (?!dateFormat|axisFormat)/.test(l))) {
+    for (const line of chart.split('\n').filter((l) => /^ {2}(?!dateFormat|axisFormat)/.test(l))) {
       const name = line.startsWith('  section ') ? line : line.slice(0, line.indexOf(' :'));
       expect(name).not.toMatch(/[:;#]/);
     }
