@@ -44,7 +44,13 @@ export async function writeZip(
   done.catch(() => undefined);
   failed.catch(() => undefined);
   try {
-    return await addAll(zip, entries, zoneFreeDate(mtime), () => Promise.race([done, failed]));
+    return await addAll(
+      zip,
+      entries,
+      zoneFreeDate(mtime),
+      () => Promise.race([done, failed]),
+      () => aborted,
+    );
   } catch (err) {
     // yazl may still be pumping entries added before the failure: drop its output.
     aborted = true;
@@ -58,6 +64,7 @@ async function addAll(
   entries: Iterable<SourceEntry>,
   mtime: Date,
   finished: () => Promise<void>,
+  aborted: () => boolean,
 ): Promise<number> {
   const common = { mtime, forceDosTimestamp: true };
   let count = 0;
@@ -85,7 +92,16 @@ async function addAll(
         zip.addReadStreamLazy(
           entry.relPath,
           { ...common, mode: S_IFREG | entry.mode, size: entry.size },
-          (cb) => cb(null, fs.createReadStream(absPath)),
+          // After a failure yazl still reaches queued entries, whose files the
+          // caller may already have removed: open nothing then. yazl pipes the
+          // stream without an error listener, so read errors are routed to
+          // the zip's own 'error' (handled) instead of crashing the process.
+          (cb) => {
+            if (aborted()) return cb(new Error('pack aborted'), null as never);
+            const stream = fs.createReadStream(absPath);
+            stream.on('error', (error) => zip.emit('error', error));
+            cb(null, stream);
+          },
         );
         break;
       }
