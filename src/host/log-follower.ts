@@ -33,7 +33,8 @@ export class LineSplitter {
     if (!Number.isInteger(maxLineBytes) || maxLineBytes < 4) {
       throw new Error(`line chunk size must be at least 4 bytes, got ${maxLineBytes}`);
     }
-    this.partial = Buffer.alloc(maxLineBytes);
+    // Only the first partialLength bytes are ever read: no need to zero it per step.
+    this.partial = Buffer.allocUnsafe(maxLineBytes);
   }
 
   push(chunk: Uint8Array): void {
@@ -111,7 +112,8 @@ export class LogFollower {
   private stopping = false;
   private wake: (() => void) | undefined;
   private readonly splitter: LineSplitter | undefined;
-  private readonly buffer = Buffer.alloc(READ_CHUNK_BYTES);
+  // Only the bytes a read returns are used: no need to zero it per step.
+  private readonly buffer = Buffer.allocUnsafe(READ_CHUNK_BYTES);
   private readonly done: Promise<void>;
 
   private constructor(
