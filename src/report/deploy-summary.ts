@@ -2,7 +2,7 @@
  * The step summary of a deployment: status, revision, host, id; a table of
  * every step; the failing step's output tail; a Mermaid gantt of the timing.
  */
-import { cell, code, details, fenced, mermaidText, table } from './markdown.js';
+import { cell, code, commitLink, details, fenced, mermaidText, table } from './markdown.js';
 import { formatDuration, type DeploymentReport, type StepReport } from './deployment-report.js';
 
 const STATUS_LINE: Record<DeploymentReport['status'], string> = {
@@ -21,15 +21,6 @@ const RESULT_MARK: Record<StepReport['result'], string> = {
   skipped: '⏭️ skipped',
   ignored: '⚠️ failed, ignored',
 };
-
-function revisionLink(report: DeploymentReport): string {
-  if (!report.commit) return 'unknown';
-  const short = code(report.commit.slice(0, 12));
-  if (report.repository && report.serverUrl) {
-    return `[${short}](${report.serverUrl}/${report.repository}/commit/${report.commit})`;
-  }
-  return short;
-}
 
 function stepRows(report: DeploymentReport): string[][] {
   return report.steps.map((s) => [
@@ -75,7 +66,7 @@ function deploymentBlock(report: DeploymentReport, heading: string): string[] {
       `**Application:** ${code(report.application)}`,
       `**Group:** ${code(report.group)}`,
       `**Deployment:** ${code(report.deploymentId)}`,
-      `**Revision:** ${revisionLink(report)}`,
+      `**Revision:** ${commitLink(report)}`,
       `**Host:** ${code(report.host)}`,
       `**Type:** ${report.deploymentType}`,
     ].join(' · '),

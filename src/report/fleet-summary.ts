@@ -6,7 +6,7 @@
 import type { FleetReport, HostResult } from '../fleet/fleet-report.js';
 import { formatSeconds, type DeploymentReport } from './deployment-report.js';
 import { gantt, ganttSection } from './deploy-summary.js';
-import { cell, code, details, fenced, table } from './markdown.js';
+import { cell, code, commitLink, details, fenced, table } from './markdown.js';
 
 const FLEET_STATUS: Record<FleetReport['status'], string> = {
   succeeded: '✅ succeeded',
@@ -22,15 +22,6 @@ const HOST_STATUS: Record<HostResult['status'], string> = {
   skipped: '⏭️ skipped',
   unreachable: '🔌 unreachable',
 };
-
-function revision(report: FleetReport): string {
-  if (!report.commit) return 'unknown';
-  const short = code(report.commit.slice(0, 12));
-  if (report.repository && report.serverUrl) {
-    return `[${short}](${report.serverUrl}/${report.repository}/commit/${report.commit})`;
-  }
-  return short;
-}
 
 function hostRow(h: HostResult): string[] {
   return [
@@ -83,7 +74,7 @@ export function fleetSummary(report: FleetReport): string {
       `**Application:** ${code(report.application)}`,
       `**Group:** ${code(report.group)}`,
       `**Deployment:** ${code(report.deploymentId)}`,
-      `**Revision:** ${revision(report)}`,
+      `**Revision:** ${commitLink(report)}`,
       `**Strategy:** ${cell(report.strategy)} (at least ${report.minHealthy} healthy, at most ${report.maxParallel} at once)`,
       `**Hosts:** ${succeeded} of ${report.hosts.length} succeeded`,
       `**Duration:** ${formatSeconds(report.durationMs)}`,

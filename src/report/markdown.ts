@@ -29,3 +29,17 @@ export function fenced(text: string, lang = ''): string {
   const fence = '`'.repeat(longest + 1);
   return `${fence}${lang}\n${text}\n${fence}`;
 }
+
+/** A short commit, linked to its page when the repository and server are known. */
+export function commitLink(revision: {
+  commit?: string;
+  repository?: string;
+  serverUrl?: string;
+}): string {
+  if (!revision.commit) return 'unknown';
+  const short = code(revision.commit.slice(0, 12));
+  if (revision.repository && revision.serverUrl) {
+    return `[${short}](${revision.serverUrl}/${revision.repository}/commit/${revision.commit})`;
+  }
+  return short;
+}
