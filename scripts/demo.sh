@@ -36,10 +36,10 @@ stop() {
     command-only) bash examples/command-only/bin/stop.sh ;;
   esac
 }
-answer() { # port → the first 80 characters the service answers, trying for 5 s
+answer() { # port → the first 120 characters the service answers, trying for 5 s
   node -e "
     const get = (n) => fetch('http://127.0.0.1:$1/').then((r) => r.text()).then(
-      (t) => process.stdout.write(t.trim().slice(0, 80)),
+      (t) => process.stdout.write(t.trim().slice(0, 120)),
       () => (n > 0 ? setTimeout(() => get(n - 1), 100) : process.stdout.write('(no answer)')));
     get(50);"
 }

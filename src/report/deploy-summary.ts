@@ -89,7 +89,10 @@ function deploymentBlock(report: DeploymentReport, heading: string): string[] {
 }
 
 export function deploySummary(report: DeploymentReport): string {
-  const parts = deploymentBlock(report, '## deploy-hooks deploy:');
+  // An uninstall records itself as that type; a redeployment of the last good revision carries rollbackOf.
+  const command =
+    report.deploymentType === 'uninstall' ? 'uninstall' : report.rollbackOf ? 'rollback' : 'deploy';
+  const parts = deploymentBlock(report, `## deploy-hooks ${command}:`);
   const sections = [ganttSection(report, report.deploymentId)];
   if (report.rollback) {
     parts.push(
