@@ -8,7 +8,7 @@ import { validateRevision } from './commands/validate.js';
 import { fsRevisionReader } from './revision/fs-reader.js';
 import { COMMANDS, INPUT_NAMES, readSettings, SettingsError, type Settings } from './settings.js';
 import { consoleLog } from './report/log.js';
-import { planText } from './report/plan-summary.js';
+import { packageLines, planScope, planText } from './report/plan-summary.js';
 import { VERSION } from './version.js';
 import { cancelOnSignals, runDeployCommand } from './commands/deploy.js';
 import { deployFailure, deployOutputs } from './report/deploy-outputs.js';
@@ -99,7 +99,8 @@ function validate(settings: Settings): number {
   const log = consoleLog((file) => path.relative(process.cwd(), path.join(settings.source, file)));
   for (const diagnostic of result.parse.diagnostics) log.diagnostic(diagnostic);
   if (result.plan) {
-    log.info(`\nplan (${result.plan.deploymentType}):\n${planText(result.plan)}`);
+    log.info(`\nplan${planScope(result.plan)}:\n${planText(result.plan)}`);
+    for (const line of packageLines(result)) log.info(line);
     if (result.plan.notExecutable) log.info(`note: ${result.plan.notExecutable}`);
   }
   log.info(

@@ -47,10 +47,10 @@ export function planRows(plan: Plan): string[][] {
 export function planFlowchart(plan: Plan): string {
   const lines = ['```mermaid', 'flowchart LR'];
   plan.events.forEach((event, index) => {
-    const label = event.reserved
-      ? `${event.event}<br/>(engine)`
-      : `${event.event}<br/>${event.steps.length} step${event.steps.length === 1 ? '' : 's'}`;
-    lines.push(`  e${index}["${mermaidText(label)}"]`);
+    const detail = event.reserved
+      ? '(engine)'
+      : `${event.steps.length} step${event.steps.length === 1 ? '' : 's'}`;
+    lines.push(`  e${index}["${mermaidText(event.event)}<br/>${detail}"]`);
     if (index > 0) lines.push(`  e${index - 1} --> e${index}`);
     if (event.reserved) lines.push(`  class e${index} reserved`);
     else if (event.fromPreviousRevision) lines.push(`  class e${index} previous`);
@@ -83,16 +83,34 @@ export function validateSummary(result: ValidateResult, source: string): string 
     ].join(' · '),
   ];
   if (result.plan) {
-    parts.push(`### Plan (${result.plan.deploymentType})`);
+    parts.push(`### Plan${planScope(result.plan)}`);
     if (result.plan.notExecutable) parts.push(`> ${result.plan.notExecutable}`);
     parts.push(table(['#', 'Event', 'Step', 'Timeout', 'Run as', 'Note'], planRows(result.plan)));
     parts.push(planFlowchart(result.plan));
+    const pkg = packageLines(result);
+    if (pkg.length) parts.push(pkg.map((line) => `- ${cell(line)}`).join('\n'));
   }
   if (result.parse.diagnostics.length) {
     parts.push(`### Problems (${result.parse.diagnostics.length})`);
     parts.push(table(['Severity', 'Where', 'Problem'], diagnosticRows(result.parse.diagnostics)));
   }
   return parts.join('\n\n') + '\n';
+}
+
+/** The deployment type picks AppSpec events only; other dialects have their own order. */
+export function planScope(plan: Plan): string {
+  return plan.kind === 'appspec' ? ` (${plan.deploymentType})` : '';
+}
+
+/** Symphony packageEnv and packageDependencies: shown, not resolved. */
+export function packageLines(result: ValidateResult): string[] {
+  const pkg = result.parse.spec?.package;
+  if (!pkg) return [];
+  const env = Object.entries(pkg.env).map(([k, v]) => `${k}=${v}`);
+  return [
+    `package environment: ${env.length ? env.join(', ') : 'none'}`,
+    `package dependencies (reported, not resolved): ${pkg.dependencies.length ? pkg.dependencies.join(', ') : 'none'}`,
+  ];
 }
 
 /** The plan as aligned text columns, for the CLI. */
