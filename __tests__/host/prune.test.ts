@@ -162,6 +162,7 @@ function pruneModule(): string {
   transpileTo(out, [
     'src/host/atomic-write.ts',
     'src/host/deployment-root.ts',
+    'src/host/process-identity.ts',
     'src/host/prune.ts',
   ]);
   spawnSync('chmod', ['-R', 'a+rX', out]);

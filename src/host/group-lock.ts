@@ -31,7 +31,7 @@ import {
   writeSync,
 } from 'node:fs';
 import type { GroupPaths } from './deployment-root.js';
-import { processStartTime } from './deployment-root.js';
+import { processStartTime } from './process-identity.js';
 
 /** What the lock file says about its holder. */
 export interface LockHolder {
