@@ -50,6 +50,7 @@ export const INPUT_NAMES = [
   'timeout',
   'output',
   'hosts',
+  'hosts-file',
   'ssh-key',
   'known-hosts',
   'strategy',
@@ -90,6 +91,8 @@ export interface Settings {
   timeoutSeconds: number;
   output?: string;
   hosts: string[];
+  /** Absolute path of a file listing more hosts. */
+  hostsFile?: string;
   sshKey?: string;
   knownHosts?: string;
   strategy: string;
@@ -178,6 +181,7 @@ export function readSettings(input: InputSource, context: Context): Settings {
     timeoutSeconds: int(get('timeout'), 'timeout', 3600, 1),
     output: get('output') || undefined,
     hosts: lines(input('hosts')),
+    hostsFile: get('hosts-file') ? path.resolve(context.cwd, get('hosts-file')) : undefined,
     sshKey: input('ssh-key') || undefined,
     knownHosts: input('known-hosts') || undefined,
     strategy: get('strategy') || 'one-at-a-time',
@@ -254,7 +258,8 @@ function defaultDeploymentRoot(isRoot: boolean, env: NodeJS.ProcessEnv): string 
   return path.join(env.HOME || os.homedir(), '.local', 'state', 'deploy-hooks');
 }
 
-function lines(value: string): string[] {
+/** Non-blank lines that are not # comments, trimmed. */
+export function lines(value: string): string[] {
   return value
     .split(/\r?\n/)
     .map((l) => l.trim())

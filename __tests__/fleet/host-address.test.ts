@@ -1,5 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
-import { parseHosts, sshDestination } from '../../src/fleet/host-address.js';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { hostLines, parseHosts, sshDestination } from '../../src/fleet/host-address.js';
 
 describe('parseHosts', () => {
   it('reads user@host[:port] and gives each host its short name as label', () => {
@@ -72,6 +75,33 @@ describe('parseHosts', () => {
   it('refuses a host listed twice', () => {
     expect(() => parseHosts(['deploy@web-1', 'deploy@WEB-1:22'])).toThrow(
       'hosts line 2 "deploy@WEB-1:22" names the same host as line 1 — list each host once',
+    );
+  });
+});
+
+describe('hosts from a hosts-file', () => {
+  it('adds the file’s hosts after the input’s, skipping comments and blank lines', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dh-hosts-'));
+    const file = path.join(dir, 'hosts.txt');
+    fs.writeFileSync(
+      file,
+      '# production web tier\ndeploy@web-2.internal:2222\n\n  deploy@web-3.internal  \n',
+    );
+    expect(hostLines({ hosts: ['deploy@web-1.internal'], hostsFile: file })).toEqual([
+      'deploy@web-1.internal',
+      'deploy@web-2.internal:2222',
+      'deploy@web-3.internal',
+    ]);
+    expect(parseHosts(hostLines({ hosts: [], hostsFile: file })).map((h) => h.label)).toEqual([
+      'web-2',
+      'web-3',
+    ]);
+    fs.rmSync(dir, { recursive: true });
+  });
+
+  it('names a missing hosts-file and the fix', () => {
+    expect(() => hostLines({ hosts: [], hostsFile: '/no/such/hosts.txt' })).toThrow(
+      'hosts-file /no/such/hosts.txt does not exist: list one user@host[:port] a line in it',
     );
   });
 });

@@ -15,7 +15,7 @@ import {
   type FleetReport,
   type HostResult,
 } from '../fleet/fleet-report.js';
-import { parseHosts } from '../fleet/host-address.js';
+import { hostLines, parseHosts } from '../fleet/host-address.js';
 import { FleetLog } from '../fleet/host-log.js';
 import { remoteDeployArgs } from '../fleet/remote-args.js';
 import { WRAPPER_SOURCE } from '../fleet/remote-wrapper.js';
@@ -62,12 +62,13 @@ export async function runShipCommand(
   options: ShipOptions = {},
 ): Promise<FleetReport> {
   const env = options.env ?? process.env;
-  if (settings.hosts.length === 0) {
+  const listed = hostLines(settings);
+  if (listed.length === 0) {
     throw new SettingsError(
-      'hosts is empty: list the hosts to ship to, one user@host[:port] a line',
+      'hosts is empty: list the hosts to ship to, one user@host[:port] a line (in hosts, or in a hosts-file)',
     );
   }
-  const hosts = parseHosts(settings.hosts);
+  const hosts = parseHosts(listed);
   const strategy = parseStrategy(settings.strategy, hosts.length);
   if (!settings.knownHosts?.trim() && settings.strictHostKeyChecking !== 'accept-new') {
     throw new SettingsError(missingKnownHostsMessage(hosts));

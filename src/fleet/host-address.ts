@@ -3,7 +3,8 @@
  * short label for log prefixes. Strict on purpose: a host string reaches
  * ssh's argument list, so nothing that could read as an option gets through.
  */
-import { SettingsError } from '../settings.js';
+import * as fs from 'node:fs';
+import { lines, SettingsError, type Settings } from '../settings.js';
 
 export interface HostAddress {
   /** As written in `hosts`. */
@@ -94,4 +95,22 @@ export function parseHosts(lines: string[]): HostAddress[] {
 /** The destination argument for ssh (the port goes in `-p`). */
 export function sshDestination(host: HostAddress): string {
   return host.user ? `${host.user}@${host.hostname}` : host.hostname;
+}
+
+/** The `hosts` lines, then those of `hosts-file` (comments and blank lines skipped). */
+export function hostLines(settings: Pick<Settings, 'hosts' | 'hostsFile'>): string[] {
+  if (!settings.hostsFile) return settings.hosts;
+  let text: string;
+  try {
+    text = fs.readFileSync(settings.hostsFile, 'utf8');
+  } catch (error) {
+    const reason =
+      (error as NodeJS.ErrnoException).code === 'ENOENT'
+        ? 'does not exist'
+        : (error as Error).message;
+    throw new SettingsError(
+      `hosts-file ${settings.hostsFile} ${reason}: list one user@host[:port] a line in it`,
+    );
+  }
+  return [...settings.hosts, ...lines(text)];
 }

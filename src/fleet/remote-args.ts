@@ -12,6 +12,7 @@ export const CONTROLLER_ONLY_INPUTS = [
   'command',
   'output',
   'hosts',
+  'hosts-file',
   'ssh-key',
   'known-hosts',
   'strategy',
