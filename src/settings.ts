@@ -26,6 +26,26 @@ export const LIFECYCLE_INPUTS = [
 ] as const;
 export type LifecycleInput = (typeof LIFECYCLE_INPUTS)[number];
 
+/** `ship`'s own inputs: the fleet and how to reach it. */
+export const FLEET_INPUTS = [
+  'hosts',
+  'hosts-file',
+  'ssh-key',
+  'known-hosts',
+  'strategy',
+  'max-parallel',
+  'strict-host-key-checking',
+] as const;
+
+/** The GitHub Deployments integration's inputs. */
+export const GITHUB_INPUTS = [
+  'github-token',
+  'environment',
+  'environment-url',
+  'production-environment',
+  'transient-environment',
+] as const;
+
 /** Every input of action.yml; the CLI takes the same names as --flags. */
 export const INPUT_NAMES = [
   'command',
@@ -49,18 +69,8 @@ export const INPUT_NAMES = [
   'working-directory',
   'timeout',
   'output',
-  'hosts',
-  'hosts-file',
-  'ssh-key',
-  'known-hosts',
-  'strategy',
-  'max-parallel',
-  'strict-host-key-checking',
-  'github-token',
-  'environment',
-  'environment-url',
-  'production-environment',
-  'transient-environment',
+  ...FLEET_INPUTS,
+  ...GITHUB_INPUTS,
 ] as const;
 
 export interface Settings {

@@ -5,24 +5,14 @@
  */
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { LIFECYCLE_INPUTS, type Settings } from '../settings.js';
+import { FLEET_INPUTS, GITHUB_INPUTS, LIFECYCLE_INPUTS, type Settings } from '../settings.js';
 
 /** Inputs that stay with the controller: the fleet, its credentials, GitHub's API. */
 export const CONTROLLER_ONLY_INPUTS = [
   'command',
   'output',
-  'hosts',
-  'hosts-file',
-  'ssh-key',
-  'known-hosts',
-  'strategy',
-  'max-parallel',
-  'strict-host-key-checking',
-  'github-token',
-  'environment',
-  'environment-url',
-  'production-environment',
-  'transient-environment',
+  ...FLEET_INPUTS,
+  ...GITHUB_INPUTS,
 ] as const;
 
 /** Inputs whose value on the host is not the controller's value as is. */
