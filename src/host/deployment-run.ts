@@ -66,25 +66,8 @@ export async function runDeployment(request: RunRequest): Promise<RunResult> {
   const root = settings.deploymentRoot;
   const group = groupPaths(root, settings.deploymentGroup);
   const paths = createDeployment(root, settings.deploymentGroup, id);
-  const startedAt = new Date();
-  const report: DeploymentReport = {
-    deploymentId: id,
-    application: settings.applicationName,
-    group: settings.deploymentGroup,
-    host: os.hostname(),
-    status: 'failed',
-    startedAt: startedAt.toISOString(),
-    endedAt: startedAt.toISOString(),
-    deploymentType: settings.deploymentType,
-    deploymentRoot: root,
-    // Links the commit in the summary; set by the Actions runner.
-    serverUrl: process.env.GITHUB_SERVER_URL || undefined,
-    steps: [],
-    diagnostics: [],
-    warnings: [],
-    rollbackOf: request.rollbackOf,
-    reportPath: paths.report,
-  };
+  const report = startReport(settings, id, paths.report, new Date().toISOString());
+  report.rollbackOf = request.rollbackOf;
   const started = startRecord(id, paths.archive);
   const record = (
     status: DeploymentRecord['status'],
@@ -313,5 +296,31 @@ export function hookVariables(
     BUNDLE_REPOSITORY: metadata?.repository ?? '',
     DEPLOYMENT_ROOT: settings.deploymentRoot,
     ...settings.env,
+  };
+}
+
+/** A deployment's report as it starts: who, where, when; the rest is filled in as it runs. */
+export function startReport(
+  settings: Settings,
+  deploymentId: string,
+  reportPath: string,
+  startedAt: string,
+): DeploymentReport {
+  return {
+    deploymentId,
+    application: settings.applicationName,
+    group: settings.deploymentGroup,
+    host: os.hostname(),
+    status: 'failed',
+    startedAt,
+    endedAt: startedAt,
+    deploymentType: settings.deploymentType,
+    deploymentRoot: settings.deploymentRoot,
+    // Links the commit in the summary; set by the Actions runner.
+    serverUrl: process.env.GITHUB_SERVER_URL || undefined,
+    steps: [],
+    diagnostics: [],
+    warnings: [],
+    reportPath,
   };
 }

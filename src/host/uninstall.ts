@@ -7,7 +7,6 @@
  * until pruned, for the record.
  */
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import type { DeploymentSpec, ManifestKind } from '../manifest/model.js';
 import type { RevisionMetadata } from '../revision/metadata.js';
 import { failureMessage, type DeploymentReport } from '../report/deployment-report.js';
@@ -21,7 +20,7 @@ import {
   startRecord,
   writeRecord,
 } from './deployment-root.js';
-import { hookVariables } from './deployment-run.js';
+import { hookVariables, startReport } from './deployment-run.js';
 import { runContext, withGroup, type DeployRequest } from './group-session.js';
 import { applyInstall } from './install.js';
 import { readInstallList, writeInstallList } from './install-list.js';
@@ -56,20 +55,11 @@ export async function uninstall(request: DeployRequest): Promise<DeploymentRepor
     writeRecord(paths.dir, record);
     fs.writeFileSync(paths.hooksLog, '');
     const report: DeploymentReport = {
-      deploymentId: settings.deploymentId,
-      application: settings.applicationName,
-      group: settings.deploymentGroup,
-      host: os.hostname(),
+      ...startReport(settings, settings.deploymentId, paths.report, record.startedAt),
       status: 'succeeded',
-      startedAt: record.startedAt,
-      endedAt: record.startedAt,
       deploymentType: 'uninstall',
-      deploymentRoot: root,
-      steps: [],
-      diagnostics: [],
       warnings,
       manifest: { kind: spec.kind, path: spec.manifestPath },
-      reportPath: paths.report,
     };
     // Lifecycle revisions without an `uninstall` command are at least stopped.
     const event =
