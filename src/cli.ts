@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { validateRevision } from './commands/validate.js';
 import { fsRevisionReader } from './revision/fs-reader.js';
 import { COMMANDS, INPUT_NAMES, readSettings, SettingsError, type Settings } from './settings.js';
-import { consoleLog } from './report/log.js';
+import { consoleLog, type Log } from './report/log.js';
 import { packageLines, planScope, planText } from './report/plan-summary.js';
 import { VERSION } from './version.js';
 import { cancelOnSignals, runDeployCommand } from './commands/deploy.js';
@@ -96,7 +96,7 @@ async function main(argv: string[]): Promise<number> {
 
 function validate(settings: Settings): number {
   const result = validateRevision(fsRevisionReader(settings.source), settings);
-  const log = consoleLog((file) => path.relative(process.cwd(), path.join(settings.source, file)));
+  const log = revisionLog(settings);
   for (const diagnostic of result.parse.diagnostics) log.diagnostic(diagnostic);
   if (result.plan) {
     log.info(`\nplan${planScope(result.plan)}:\n${planText(result.plan)}`);
@@ -110,18 +110,13 @@ function validate(settings: Settings): number {
 }
 
 async function deployOnThisHost(settings: Settings): Promise<number> {
-  const log = consoleLog((file) => path.relative(process.cwd(), path.join(settings.source, file)));
+  const log = revisionLog(settings);
   const cancel = cancelOnSignals();
   try {
     const report = await runDeployCommand(settings, log, cancel.signal);
     for (const diagnostic of report.diagnostics) log.diagnostic(diagnostic);
     const outputs = deployOutputs(report);
-    log.info(
-      `\n${Object.entries(outputs)
-        .filter(([, v]) => v)
-        .map(([k, v]) => `${k}: ${v}`)
-        .join('\n')}`,
-    );
+    log.info(`\n${outputLines(Object.fromEntries(Object.entries(outputs).filter(([, v]) => v)))}`);
     const failure = deployFailure(report);
     if (failure) log.error(failure);
     return failure ? 1 : 0;
@@ -132,18 +127,14 @@ async function deployOnThisHost(settings: Settings): Promise<number> {
 
 async function pack(settings: Settings): Promise<number> {
   const outcome = await runPackCommand(settings, process.cwd());
-  const log = consoleLog((file) => path.relative(process.cwd(), path.join(settings.source, file)));
+  const log = revisionLog(settings);
   for (const diagnostic of outcome.validation.parse.diagnostics) log.diagnostic(diagnostic);
   if (!outcome.result) {
     log.error(`not packed: the revision has ${outcome.validation.errors} error(s)`);
     return 1;
   }
   const outputs = packOutputs(outcome);
-  log.info(
-    `${Object.entries(outputs)
-      .map(([k, v]) => `${k}: ${v}`)
-      .join('\n')}\nfiles: ${outcome.result.fileCount}`,
-  );
+  log.info(`${outputLines(outputs)}\nfiles: ${outcome.result.fileCount}`);
   return 0;
 }
 
@@ -152,19 +143,25 @@ async function shipToFleet(settings: Settings): Promise<number> {
   const cancel = cancelOnSignals();
   try {
     const fleet = await runShipCommand(settings, log, cancel.signal);
-    const outputs = shipOutputs(fleet);
-    log.info(
-      `\nstatus: ${outputs.status}\nsucceeded-hosts: ${outputs['succeeded-hosts'].split('\n').join(' ')}`,
-    );
-    log.info(
-      `failed-hosts: ${outputs['failed-hosts'].split('\n').join(' ')}\nreport: ${outputs.report}`,
-    );
+    log.info(`\n${outputLines(shipOutputs(fleet))}`);
     const failure = shipFailure(fleet);
     if (failure) log.error(failure);
     return failure ? 1 : 0;
   } finally {
     cancel.dispose();
   }
+}
+
+/** Diagnostics name files as the user reaches them from here, not from the revision root. */
+function revisionLog(settings: Settings): Log {
+  return consoleLog((file) => path.relative(process.cwd(), path.join(settings.source, file)));
+}
+
+/** The action's outputs as `name: value` lines; a list (hosts) on one line. */
+function outputLines(outputs: Record<string, string>): string {
+  return Object.entries(outputs)
+    .map(([name, value]) => `${name}: ${value.split('\n').join(' ')}`)
+    .join('\n');
 }
 
 main(process.argv.slice(2)).then(
