@@ -2,23 +2,17 @@
  * `command: ship` through dist/index.js, as the runner runs it, against two
  * local sshd hosts (see __tests__/helpers/sshd.ts; needs root).
  */
-import { afterAll, beforeAll, expect, it } from '@jest/globals';
+import { expect, it } from '@jest/globals';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { runAction } from '../helpers/run-action.js';
 import { alive, tempDir } from '../helpers/revision-fixture.js';
-import { describeFleet, startFleet, type TestFleet } from '../helpers/sshd.js';
-import { fleetInputs, removeScratch, traceRevision } from '../fleet/ship-fixture.js';
+import { describeFleet, type TestFleet } from '../helpers/sshd.js';
+import { fleetInputs, traceRevision, useFleet } from '../fleet/ship-fixture.js';
 
 describeFleet('ship through dist/index.js, as the runner runs it', () => {
   let fleet: TestFleet;
-  beforeAll(async () => {
-    fleet = await startFleet(2);
-  }, 60_000);
-  afterAll(() => {
-    fleet?.stop();
-    removeScratch();
-  });
+  useFleet(2, (started) => (fleet = started));
 
   it('ships one host at a time: outputs, a group per host, the fleet summary, the key masked', async () => {
     // runAction removes its own RUNNER_TEMP when done; the report must outlive the run here

@@ -1,22 +1,16 @@
-import { afterAll, beforeAll, expect, it } from '@jest/globals';
+import { expect, it } from '@jest/globals';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { runShipCommand } from '../../src/commands/ship.js';
 import { alive } from '../helpers/revision-fixture.js';
-import {
-  processesOf,
-  describeFleet,
-  startFleet,
-  type TestFleet,
-  type TestHost,
-} from '../helpers/sshd.js';
+import { processesOf, describeFleet, type TestFleet, type TestHost } from '../helpers/sshd.js';
 import {
   fleetInputs,
   recordingLog,
   runnerTemp,
   shipSettings,
   traceRevision,
-  removeScratch,
+  useFleet,
 } from './ship-fixture.js';
 
 let fleet: TestFleet;
@@ -53,13 +47,7 @@ async function engineGone(host: TestHost): Promise<string[]> {
 }
 
 describeFleet('cancelling a ship', () => {
-  beforeAll(async () => {
-    fleet = await startFleet(2);
-  }, 60_000);
-  afterAll(() => {
-    fleet?.stop();
-    removeScratch();
-  });
+  useFleet(2, (started) => (fleet = started));
 
   it('stops starting hosts, cancels the running hook on its host, removes the key, and returns within seconds', async () => {
     const [h1, h2] = fleet.hosts;

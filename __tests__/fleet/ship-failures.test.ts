@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, expect, it } from '@jest/globals';
+import { expect, it } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { runShipCommand, shipFailure, shipOutputs } from '../../src/commands/ship.js';
 import { fleetSummary } from '../../src/report/fleet-summary.js';
 import { SettingsError } from '../../src/settings.js';
-import { freePort, describeFleet, startFleet, type TestFleet } from '../helpers/sshd.js';
+import { freePort, describeFleet, type TestFleet } from '../helpers/sshd.js';
 import {
   fleetInputs,
   readHostTrace,
@@ -14,7 +14,7 @@ import {
   runnerTemp,
   shipSettings,
   traceRevision,
-  removeScratch,
+  useFleet,
 } from './ship-fixture.js';
 
 // Hosts 1–3 are healthy; host 4's sessions have no node on their PATH.
@@ -45,14 +45,8 @@ async function ship(inputs: Record<string, string>) {
 }
 
 describeFleet('ship when hosts fail', () => {
-  beforeAll(async () => {
-    fleet = await startFleet(4, {
-      sshdOptions: (i) => (i === 3 ? ['SetEnv=PATH=/nonexistent'] : []),
-    });
-  }, 60_000);
-  afterAll(() => {
-    fleet?.stop();
-    removeScratch();
+  useFleet(4, (started) => (fleet = started), {
+    sshdOptions: (i) => (i === 3 ? ['SetEnv=PATH=/nonexistent'] : []),
   });
 
   it('min-healthy: 2 of 4 stops the rollout after an unreachable host and a failed deploy; the rest are skipped', async () => {

@@ -9,7 +9,8 @@ import { readSettings, type Settings } from '../../src/settings.js';
 import { formatDiagnostic, type Log } from '../../src/report/log.js';
 import type { FleetReport } from '../../src/fleet/fleet-report.js';
 import { makeRevision, tempDir } from '../helpers/revision-fixture.js';
-import type { TestFleet, TestHost } from '../helpers/sshd.js';
+import { afterAll, beforeAll } from '@jest/globals';
+import { startFleet, type FleetOptions, type TestFleet, type TestHost } from '../helpers/sshd.js';
 
 /** Temp dirs made through this fixture, removed by removeScratch() in afterAll. */
 const scratch: string[] = [];
@@ -22,6 +23,26 @@ function scratchDir(prefix: string): string {
 
 export function removeScratch(): void {
   for (const dir of scratch.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+}
+
+/**
+ * In a describe block: starts `count` sshd hosts before its tests and, after
+ * them, stops the hosts and removes the scratch dirs. `started` receives the fleet.
+ */
+export function useFleet(
+  count: number,
+  started: (fleet: TestFleet) => void,
+  options?: FleetOptions,
+): void {
+  let fleet: TestFleet | undefined;
+  beforeAll(async () => {
+    fleet = await startFleet(count, options);
+    started(fleet);
+  }, 60_000);
+  afterAll(() => {
+    fleet?.stop();
+    removeScratch();
+  });
 }
 
 export interface RecordedLog extends Log {

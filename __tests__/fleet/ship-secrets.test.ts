@@ -1,16 +1,16 @@
-import { afterAll, beforeAll, expect, it } from '@jest/globals';
+import { expect, it } from '@jest/globals';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { runShipCommand, shipFailure, shipOutputs } from '../../src/commands/ship.js';
 import { fleetSummary } from '../../src/report/fleet-summary.js';
-import { freePort, describeFleet, startFleet, type TestFleet } from '../helpers/sshd.js';
+import { freePort, describeFleet, type TestFleet } from '../helpers/sshd.js';
 import {
   fleetInputs,
   recordingLog,
   runnerTemp,
   shipSettings,
   traceRevision,
-  removeScratch,
+  useFleet,
 } from './ship-fixture.js';
 
 let fleet: TestFleet;
@@ -37,13 +37,7 @@ function filesContaining(dir: string, needle: string): string[] {
 }
 
 describeFleet('ship keeps its secrets', () => {
-  beforeAll(async () => {
-    fleet = await startFleet(2);
-  }, 60_000);
-  afterAll(() => {
-    fleet?.stop();
-    removeScratch();
-  });
+  useFleet(2, (started) => (fleet = started));
 
   it('never shows the key in logs, summary, outputs or reports, and leaves it nowhere on disk', async () => {
     // the key's first line of base64 is unique to it

@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, expect, it } from '@jest/globals';
+import { expect, it } from '@jest/globals';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { runShipCommand, shipFailure, shipOutputs } from '../../src/commands/ship.js';
 import { fleetSummary } from '../../src/report/fleet-summary.js';
-import { describeFleet, startFleet, type TestFleet } from '../helpers/sshd.js';
+import { describeFleet, type TestFleet } from '../helpers/sshd.js';
 import {
   fleetInputs,
   readHostTrace,
@@ -12,7 +12,7 @@ import {
   shipSettings,
   spans,
   traceRevision,
-  removeScratch,
+  useFleet,
 } from './ship-fixture.js';
 
 let fleet: TestFleet;
@@ -39,13 +39,7 @@ function maxOverlap(intervals: [number, number][]): number {
 }
 
 describeFleet('ship to three hosts with each strategy', () => {
-  beforeAll(async () => {
-    fleet = await startFleet(3);
-  }, 60_000);
-  afterAll(() => {
-    fleet?.stop();
-    removeScratch();
-  });
+  useFleet(3, (started) => (fleet = started));
 
   it('one-at-a-time: each host starts after the previous one ended; one connection per host', async () => {
     const { report, log, connections } = await ship('one-at-a-time');
