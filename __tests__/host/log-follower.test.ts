@@ -39,7 +39,7 @@ describe('LogFollower', () => {
     const file = path.join(dir, 'hooks.log');
     fs.writeFileSync(file, 'before\n');
     const lines: string[] = [];
-    const follower = await LogFollower.start({
+    const follower = LogFollower.start({
       path: file,
       fromOffset: fs.statSync(file).size,
       onLine: (l) => lines.push(l),

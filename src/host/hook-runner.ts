@@ -13,13 +13,14 @@
  *
  * Nothing here talks to the Actions runtime: progress goes through callbacks.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, fstatSync, openSync, statSync } from 'node:fs';
 import type { SuccessCodes } from '../manifest/model.js';
 import { LogFollower } from './log-follower.js';
 import { OutputTail } from './output-tail.js';
 import { terminateGroup } from './process-group.js';
 import { runAsArgv, runAsEnv, type RunAsUser } from './run-as.js';
+import { defaultSpawner } from './fork-server.js';
+import type { SpawnedStep, StepExit, StepSpawner } from './step-spawner.js';
 
 export const DEFAULT_KILL_GRACE_MS = 5000;
 export const DEFAULT_TAIL_BYTES = 64 * 1024;
@@ -42,6 +43,8 @@ export interface StepRequest {
   /** Aborting it (job cancelled) ends the step's whole process group. */
   signal?: AbortSignal;
   tailBytes?: number;
+  /** How the process is started; the engine's fork server by default. */
+  spawner?: StepSpawner;
 }
 
 export type StepResult = 'succeeded' | 'failed' | 'timed-out' | 'cancelled' | 'error';
@@ -101,7 +104,7 @@ export async function runStep(req: StepRequest): Promise<StepOutcome> {
   const tail = new OutputTail(req.tailBytes ?? DEFAULT_TAIL_BYTES);
   let follower: LogFollower;
   try {
-    follower = await LogFollower.start({
+    follower = LogFollower.start({
       path: req.logFile,
       fromOffset: fstatSync(logFd).size,
       onBytes: (chunk) => tail.push(chunk),
@@ -137,64 +140,68 @@ interface Execution {
   logSize: number;
 }
 
-/** Spawns the step, enforces timeout and cancellation, and waits for its exit. */
+/** Starts the step, enforces timeout and cancellation, and waits for its exit. */
 async function execute(req: StepRequest, logFd: number): Promise<Execution> {
   const argv = req.runAs ? runAsArgv(req.runAs, req.argv) : req.argv;
   const env = req.runAs ? runAsEnv(req.runAs, req.env) : req.env;
   const startedAt = new Date();
   const clock = performance.now();
-  const failure = (error: unknown): Execution => ({
+  const failure = (error: string): Execution => ({
     startedAt,
     durationMs: performance.now() - clock,
     exitCode: null,
     signal: null,
-    spawnError: spawnFailure(argv[0], req, error),
+    spawnError: error,
     logSize: fstatSync(logFd).size,
   });
 
-  let child: ChildProcess;
+  let step: SpawnedStep;
   try {
-    child = spawn(argv[0], argv.slice(1), {
+    step = await (req.spawner ?? defaultSpawner()).start({
+      argv,
       cwd: req.cwd,
       env,
-      detached: true, // own session and process group
-      stdio: ['ignore', logFd, logFd],
+      logFile: req.logFile,
+      logFd,
     });
   } catch (error) {
-    return failure(error);
+    return failure(spawnFailure(argv[0], req, error));
   }
 
   let stoppedFor: Execution['stoppedFor'];
   let termination: Promise<void> | undefined;
   let exited = false;
   const stop = (why: 'timed-out' | 'cancelled') => {
-    if (exited || stoppedFor || child.pid === undefined) return;
+    if (exited || stoppedFor) return;
     stoppedFor = why;
-    termination = terminateGroup(child.pid, req.killGraceMs ?? DEFAULT_KILL_GRACE_MS);
+    termination = terminateGroup(step.pid, req.killGraceMs ?? DEFAULT_KILL_GRACE_MS);
   };
   const timeoutMs = req.timeoutSeconds * 1000;
   const timer =
     timeoutMs <= MAX_TIMER_MS ? setTimeout(() => stop('timed-out'), timeoutMs) : undefined;
   const onAbort = () => stop('cancelled');
   req.signal?.addEventListener('abort', onAbort, { once: true });
+  // Cancelled while the step was being started.
+  if (req.signal?.aborted) onAbort();
 
-  // 'exit', not 'close': a daemon holding the inherited output must not keep the step running.
-  const outcome = await new Promise<
-    { code: number | null; signal: NodeJS.Signals | null } | { error: unknown }
-  >((resolve) => {
-    child.once('exit', (code, signal) => resolve({ code, signal }));
-    // Emitted instead of 'exit' when the process could not be started.
-    child.once('error', (error) => resolve({ error }));
-  });
+  let outcome: StepExit | { lost: string };
+  try {
+    outcome = await step.exited;
+  } catch (error) {
+    outcome = { lost: reason(error) };
+  }
   exited = true;
   const logSize = fstatSync(logFd).size;
   const durationMs = performance.now() - clock;
   clearTimeout(timer);
   req.signal?.removeEventListener('abort', onAbort);
-  // The script is gone; make sure what it started in its group is too.
+  // The script is gone (or out of sight); make sure what it started in its group is too.
+  if ('lost' in outcome) termination ??= terminateGroup(step.pid, 0);
   await termination;
 
-  if ('error' in outcome) return { ...failure(outcome.error), logSize };
+  if ('lost' in outcome) {
+    return { ...failure(`lost track of ${argv[0]}: ${outcome.lost}`), logSize };
+  }
   return {
     startedAt,
     durationMs,

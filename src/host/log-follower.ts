@@ -10,11 +10,18 @@
  * appending to the same file afterwards. `tail -f`-style packages neither stop
  * at an offset nor bound their memory for lines without a newline.
  */
-import { open, type FileHandle } from 'node:fs/promises';
+import { closeSync, openSync, readSync } from 'node:fs';
 
 export const DEFAULT_MAX_LINE_BYTES = 64 * 1024;
 const READ_CHUNK_BYTES = 256 * 1024;
 const DEFAULT_POLL_MS = 50;
+const POLL_BYTES = 4 * 1024 * 1024;
+/**
+ * One for every follower: reads are synchronous and each chunk is handed out
+ * before the next read, so no two followers ever use it at once. Only the
+ * bytes a read returns are used: no need to zero it.
+ */
+const readBuffer = Buffer.allocUnsafe(READ_CHUNK_BYTES);
 
 /**
  * Splits a byte stream into lines without ever holding more than
@@ -23,7 +30,8 @@ const DEFAULT_POLL_MS = 50;
  * leniently, so invalid UTF-8 becomes U+FFFD instead of an error.
  */
 export class LineSplitter {
-  private readonly partial: Buffer;
+  /** Allocated on the first byte: most steps print nothing. */
+  private partial: Buffer | undefined;
   private partialLength = 0;
 
   constructor(
@@ -33,8 +41,6 @@ export class LineSplitter {
     if (!Number.isInteger(maxLineBytes) || maxLineBytes < 4) {
       throw new Error(`line chunk size must be at least 4 bytes, got ${maxLineBytes}`);
     }
-    // Only the first partialLength bytes are ever read: no need to zero it per step.
-    this.partial = Buffer.allocUnsafe(maxLineBytes);
   }
 
   push(chunk: Uint8Array): void {
@@ -55,11 +61,12 @@ export class LineSplitter {
   }
 
   private append(bytes: Uint8Array): void {
+    const partial = this.line();
     let offset = 0;
     while (offset < bytes.length) {
       const room = this.maxLineBytes - this.partialLength;
       const take = Math.min(room, bytes.length - offset);
-      this.partial.set(bytes.subarray(offset, offset + take), this.partialLength);
+      partial.set(bytes.subarray(offset, offset + take), this.partialLength);
       this.partialLength += take;
       offset += take;
       if (this.partialLength === this.maxLineBytes && offset < bytes.length) {
@@ -68,13 +75,20 @@ export class LineSplitter {
     }
   }
 
+  /** The partial line's buffer. Only its first partialLength bytes are ever read: no need to zero it. */
+  private line(): Buffer {
+    this.partial ??= Buffer.allocUnsafe(this.maxLineBytes);
+    return this.partial;
+  }
+
   /** Where to cut a full buffer so that a UTF-8 character is not split. */
   private pieceEnd(): number {
+    const partial = this.line();
     let end = this.partialLength;
     // Step back over continuation bytes (10xxxxxx) to the start of the last character…
     let lead = end - 1;
-    while (lead > end - 4 && lead > 0 && (this.partial[lead] & 0xc0) === 0x80) lead--;
-    const byte = this.partial[lead];
+    while (lead > end - 4 && lead > 0 && (partial[lead] & 0xc0) === 0x80) lead--;
+    const byte = partial[lead];
     const width = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : byte >= 0xc0 ? 2 : 1;
     // …and cut before it when it is incomplete.
     if (lead + width > end) end = lead;
@@ -84,9 +98,10 @@ export class LineSplitter {
   /** Hands out the first `length` bytes of the partial line and keeps the rest. */
   private emit(length: number, endOfLine: boolean): void {
     // Buffer#toString is lenient: invalid UTF-8 becomes U+FFFD.
-    let text = this.partial.toString('utf8', 0, length);
+    const partial = this.line();
+    let text = partial.toString('utf8', 0, length);
     if (endOfLine && text.endsWith('\r')) text = text.slice(0, -1);
-    this.partial.copyWithin(0, length, this.partialLength);
+    partial.copyWithin(0, length, this.partialLength);
     this.partialLength -= length;
     this.onLine(text);
   }
@@ -106,32 +121,32 @@ export interface LogFollowerOptions {
   pollMs?: number;
 }
 
+/**
+ * Reads with synchronous calls: a read of the page cache takes microseconds,
+ * while each asynchronous one is a round trip through libuv's thread pool,
+ * and a no-op hook would pay several of those (issue 3: per-hook overhead).
+ * A poll hands out at most POLL_BYTES before giving the event loop a turn,
+ * so a hook printing hundreds of MB cannot starve timeouts or cancellation.
+ */
 export class LogFollower {
   private position: number;
-  private limit = Infinity;
-  private stopping = false;
-  private wake: (() => void) | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private failure: unknown;
   private readonly splitter: LineSplitter | undefined;
-  // Only the bytes a read returns are used: no need to zero it per step.
-  private readonly buffer = Buffer.allocUnsafe(READ_CHUNK_BYTES);
-  private readonly done: Promise<void>;
 
   private constructor(
-    private readonly file: FileHandle,
+    private readonly fd: number,
     private readonly options: LogFollowerOptions,
   ) {
     this.position = options.fromOffset;
     this.splitter = options.onLine
       ? new LineSplitter(options.onLine, options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES)
       : undefined;
-    this.done = this.follow();
-    // stop() reports a failure; until then keep it from being an unhandled rejection.
-    this.done.catch(() => undefined);
+    this.schedule(options.pollMs ?? DEFAULT_POLL_MS);
   }
 
-  static async start(options: LogFollowerOptions): Promise<LogFollower> {
-    const file = await open(options.path, 'r');
-    return new LogFollower(file, options);
+  static start(options: LogFollowerOptions): LogFollower {
+    return new LogFollower(openSync(options.path, 'r'), options);
   }
 
   /** Bytes consumed so far. */
@@ -145,40 +160,46 @@ export class LogFollower {
    * later belongs to no step.
    */
   async stop(endOffset: number): Promise<void> {
-    this.limit = endOffset;
-    this.stopping = true;
-    this.wake?.();
-    await this.done;
-  }
-
-  private async follow(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
     try {
-      for (;;) {
-        const finalPass = this.stopping;
-        while (this.position < this.limit) {
-          const want = Math.min(this.buffer.length, this.limit - this.position);
-          const { bytesRead } = await this.file.read(this.buffer, 0, want, this.position);
-          if (bytesRead === 0) break;
-          this.position += bytesRead;
-          const chunk = this.buffer.subarray(0, bytesRead);
-          this.options.onBytes?.(chunk);
-          this.splitter?.push(chunk);
-        }
-        // Finish only after a full pass that began with the stop already requested.
-        if (finalPass) break;
-        if (this.stopping) continue;
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, this.options.pollMs ?? DEFAULT_POLL_MS);
-          this.wake = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
-        this.wake = undefined;
-      }
+      if (this.failure === undefined) this.read(endOffset, Infinity);
       this.splitter?.flush();
     } finally {
-      await this.file.close();
+      closeSync(this.fd);
     }
+    if (this.failure !== undefined) throw this.failure;
+  }
+
+  private schedule(ms: number): void {
+    this.timer = setTimeout(() => this.poll(), ms);
+  }
+
+  private poll(): void {
+    let more: boolean;
+    try {
+      more = this.read(Infinity, POLL_BYTES);
+    } catch (error) {
+      this.failure = error; // reported by stop()
+      return;
+    }
+    this.schedule(more ? 0 : (this.options.pollMs ?? DEFAULT_POLL_MS));
+  }
+
+  /** Reads up to `limit` (an offset), at most `budget` bytes; true when it stopped for the budget. */
+  private read(limit: number, budget: number): boolean {
+    let spent = 0;
+    while (this.position < limit) {
+      if (spent >= budget) return true;
+      const want = Math.min(readBuffer.length, limit - this.position);
+      const bytesRead = readSync(this.fd, readBuffer, 0, want, this.position);
+      if (bytesRead === 0) break;
+      this.position += bytesRead;
+      spent += bytesRead;
+      const chunk = readBuffer.subarray(0, bytesRead);
+      this.options.onBytes?.(chunk);
+      this.splitter?.push(chunk);
+    }
+    return false;
   }
 }

@@ -3,7 +3,8 @@
  * memory is `capacity` bytes whatever the step prints.
  */
 export class OutputTail {
-  private readonly ring: Buffer;
+  /** Allocated on the first byte: most steps print little or nothing. */
+  private ring: Buffer | undefined;
   /** Where the next byte goes. */
   private end = 0;
   /** Bytes held, at most `capacity`. */
@@ -15,7 +16,6 @@ export class OutputTail {
     if (!Number.isInteger(capacity) || capacity < 0) {
       throw new Error(`tail size must be a non-negative whole number of bytes, got ${capacity}`);
     }
-    this.ring = Buffer.alloc(capacity);
   }
 
   push(chunk: Uint8Array): void {
@@ -27,6 +27,7 @@ export class OutputTail {
     // Only the last `cap` bytes of a big chunk can survive.
     const keep = chunk.length > cap ? chunk.subarray(chunk.length - cap) : chunk;
     if (keep.length < chunk.length) this.truncated = true;
+    this.ring ??= Buffer.alloc(cap);
     const first = Math.min(keep.length, cap - this.end);
     this.ring.set(keep.subarray(0, first), this.end);
     this.ring.set(keep.subarray(first), 0);
@@ -37,6 +38,7 @@ export class OutputTail {
 
   /** The held bytes, oldest first. */
   bytes(): Buffer {
+    if (!this.ring) return Buffer.alloc(0);
     if (this.held < this.capacity)
       return Buffer.from(this.ring.subarray(this.end - this.held, this.end));
     return Buffer.concat([this.ring.subarray(this.end), this.ring.subarray(0, this.end)]);
