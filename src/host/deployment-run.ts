@@ -26,6 +26,7 @@ import {
   type DeploymentRecord,
 } from './deployment-root.js';
 import { writeFileAtomic } from './atomic-write.js';
+import { defaultSpawner } from './fork-server.js';
 import { runInstallEvent } from './install-event.js';
 import { runPlannedEvent, type StepContext } from './run-steps.js';
 import { stageRevision } from './stage-revision.js';
@@ -63,6 +64,7 @@ function installedMarker(plan: Plan): string | undefined {
 
 export async function runDeployment(request: RunRequest): Promise<RunResult> {
   const { settings, deploymentId: id } = request;
+  defaultSpawner().warmUp();
   const root = settings.deploymentRoot;
   const group = groupPaths(root, settings.deploymentGroup);
   const paths = createDeployment(root, settings.deploymentGroup, id);

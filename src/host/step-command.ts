@@ -2,7 +2,7 @@
  * What to execute for a hook step: always an argv array, never a string a
  * shell would re-parse (paths with spaces stay one argument).
  */
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, openSync, readSync, statSync, type Stats } from 'node:fs';
 import * as path from 'node:path';
 import type { HookStep } from '../manifest/model.js';
 
@@ -17,25 +17,16 @@ import type { HookStep } from '../manifest/model.js';
 export function stepArgv(step: HookStep, revisionRoot: string): string[] {
   if (step.script !== undefined) {
     const script = path.resolve(revisionRoot, step.script);
-    if (!exists(script) || runsDirectly(script)) return [script];
+    const stat = statSync(script, { throwIfNoEntry: false });
+    if (!stat || runsDirectly(script, stat)) return [script];
     return ['/bin/bash', script];
   }
   if (step.command !== undefined) return ['/bin/bash', '-c', step.command];
   throw new Error('a hook step needs a script or a command');
 }
 
-function exists(file: string): boolean {
-  try {
-    statSync(file);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** An executable regular file whose first two bytes are `#!`. */
-function runsDirectly(file: string): boolean {
-  const stat = statSync(file);
+function runsDirectly(file: string, stat: Stats): boolean {
   if (!stat.isFile() || (stat.mode & 0o111) === 0) return false;
   let fd: number;
   try {
