@@ -40,8 +40,21 @@ while (defined(my $header = <STDIN>)) {
   exit 2 unless $header =~ /^(\d+)\n\z/;
   my ($cwd, $log, $argc, @rest) = split /\0/, read_exactly($1), -1;
   my @argv = splice(@rest, 0, $argc);
+  set_environment(@rest);
+  my $pid = start($cwd, $log, @argv);
+  # Hold no step's directory: a later hook may want to unmount or remove it.
+  chdir '/';
+  next unless $pid;
+  print "pid $pid\n";
+  waitpid($pid, 0);
+  print "exit $pid $?\n";
+}
+
+# %ENV becomes exactly the pairs given, changing only what differs from the
+# last step (usually a variable or two).
+sub set_environment {
   my %env;
-  for my $pair (@rest) {
+  for my $pair (@_) {
     my ($name, $value) = split /=/, $pair, 2;
     $env{$name} = defined $value ? $value : '';
   }
@@ -49,13 +62,17 @@ while (defined(my $header = <STDIN>)) {
   while (my ($name, $value) = each %env) {
     $ENV{$name} = $value unless defined $ENV{$name} && $ENV{$name} eq $value;
   }
-  unless (chdir $cwd) { print 'fail chdir ', $! + 0, "\n"; next; }
-  my $out;
-  unless (open($out, '>>', $log)) { print 'fail open ', $! + 0, "\n"; next; }
-  my $report_r; my $report_w;
-  unless (pipe($report_r, $report_w)) { print 'fail pipe ', $! + 0, "\n"; next; }
+}
+
+# Forks and execs the step; its pid once the exec happened, or undef after
+# printing why it could not run.
+sub start {
+  my ($cwd, $log, @argv) = @_;
+  chdir $cwd or return refuse('chdir');
+  open(my $out, '>>', $log) or return refuse('open');
+  pipe(my $report_r, my $report_w) or return refuse('pipe');
   my $pid = fork();
-  unless (defined $pid) { print 'fail fork ', $! + 0, "\n"; next; }
+  defined $pid or return refuse('fork');
   if ($pid == 0) {
     defined(POSIX::setsid()) or fail($report_w, 'setsid');
     defined(POSIX::dup2(fileno($null), 0)) or fail($report_w, 'dup2');
@@ -69,10 +86,15 @@ while (defined(my $header = <STDIN>)) {
   my $report = '';
   1 while sysread($report_r, $report, 64, length $report);
   close $report_r;
-  if ($report ne '') { waitpid($pid, 0); print "fail $report\n"; next; }
-  print "pid $pid\n";
+  return $pid if $report eq '';
   waitpid($pid, 0);
-  print "exit $pid $?\n";
+  print "fail $report\n";
+  return undef;
+}
+
+sub refuse {
+  print "fail $_[0] ", $! + 0, "\n";
+  return undef;
 }
 
 sub fail {

@@ -94,6 +94,14 @@ describe('ForkServer', () => {
     expect(viaServer).toBe(await masks(nodeSpawner));
   });
 
+  it('holds no step directory, so a later hook may unmount or remove it', async () => {
+    const server = new ForkServer();
+    const cwd = fs.mkdtempSync(path.join(dir, 'cwd-'));
+    const outcome = await runStep(request(bash('pwd; sleep 0.3'), server, { cwd }));
+    expect(outcome.tail).toBe(`${cwd}\n`);
+    expect(fs.readlinkSync(`/proc/${server.pid}/cwd`)).toBe('/');
+  });
+
   it('reports an exec failure as node spawn would', async () => {
     const outcome = await runStep(request(['dh-no-such-program'], new ForkServer()));
     expect(outcome).toMatchObject({
