@@ -3,9 +3,9 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ForkServer } from '../../src/host/fork-server.js';
-import { runStep, type StepRequest } from '../../src/host/hook-runner.js';
+import { runStep, runStepAfter, type StepRequest } from '../../src/host/hook-runner.js';
 import { hookEnvironment } from '../../src/host/hook-env.js';
-import { nodeSpawner, type StepSpawner } from '../../src/host/step-spawner.js';
+import { nodeSpawner, type SpawnedStep, type StepSpawner } from '../../src/host/step-spawner.js';
 import { isRunning, killQuietly, tempDir, waitFor } from './process-helpers.js';
 
 const dir = tempDir('dh-forkserver-');
@@ -183,3 +183,53 @@ function writeRevision(pidFile: string): string {
   });
   return revision;
 }
+
+describe.each([
+  ['fork server', () => new ForkServer()],
+  ['node spawn', () => nodeSpawner],
+])('%s: a step queued after another', (name, make) => {
+  /** Runs `first`, and `second` queued behind it; the outcomes, and the second's parent pid. */
+  async function chain(first: string, second: string) {
+    const spawner = make();
+    let running: SpawnedStep | undefined;
+    const one = runStep(request(bash(first), spawner, { onStarted: (step) => (running = step) }));
+    await waitFor(() => running !== undefined);
+    const two = runStepAfter(
+      request(bash(second), spawner, {
+        after: {
+          step: running as SpawnedStep,
+          allowed: [
+            [0, 0],
+            [7, 7],
+          ],
+        },
+      }),
+    );
+    return { spawner, one: await one, two: await two };
+  }
+
+  it('starts the moment the step before exits with an allowed code', async () => {
+    const { spawner, one, two } = await chain('sleep 0.3; exit 7', 'echo $PPID');
+    expect(one).toMatchObject({ result: 'failed', exitCode: 7 }); // allowed by the chain, not by the step
+    expect(two?.result).toBe('succeeded');
+    const parent = Number(two?.tail.trim());
+    // The fork server itself started it: no round trip through the engine.
+    expect(parent).toBe(name === 'fork server' ? (spawner as ForkServer).pid : process.pid);
+    const oneEnded = one.startedAt.getTime() + one.durationMs;
+    expect(two!.startedAt.getTime()).toBeGreaterThanOrEqual(oneEnded - 5);
+  });
+
+  it('never starts when the step before exits otherwise', async () => {
+    const marker = path.join(dir, `${name}-never`);
+    const { two } = await chain('sleep 0.2; exit 3', `touch ${marker}`);
+    expect(two).toBeUndefined();
+    expect(fs.existsSync(marker)).toBe(false);
+  });
+
+  it('never starts when the step before is killed', async () => {
+    const marker = path.join(dir, `${name}-never-after-kill`);
+    const { two } = await chain('sleep 0.2; kill -TERM $$', `touch ${marker}`);
+    expect(two).toBeUndefined();
+    expect(fs.existsSync(marker)).toBe(false);
+  });
+});

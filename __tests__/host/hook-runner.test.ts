@@ -8,6 +8,7 @@ import {
   type StepRequest,
 } from '../../src/host/hook-runner.js';
 import { hookEnvironment } from '../../src/host/hook-env.js';
+import { codesCondition } from '../../src/host/success-codes.js';
 import { ForkServer } from '../../src/host/fork-server.js';
 import { nodeSpawner, type StepSpawner } from '../../src/host/step-spawner.js';
 import { isRunning, killQuietly, readPids, tempDir, waitFor } from './process-helpers.js';
@@ -286,6 +287,18 @@ describe('exit codes', () => {
     expect(exitCodeAllowed(-1, [[-1, 10]])).toBe(true);
     expect(exitCodeAllowed(-2, [[-1, 10]])).toBe(false);
     expect(exitCodeAllowed(0, [])).toBe(false);
+  });
+
+  it('codesCondition gives the fork server the same codes as ranges', () => {
+    expect(codesCondition('any')).toBe('any');
+    expect(codesCondition([[0, 0]])).toBe('0:0');
+    expect(
+      codesCondition([
+        [-1, 10],
+        [42, 42],
+      ]),
+    ).toBe('-1:10,42:42');
+    expect(codesCondition([])).toBe('1:0'); // no exit code is in it
   });
 
   it('describeCodes writes them back briefly', () => {

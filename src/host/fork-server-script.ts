@@ -7,16 +7,26 @@
  * (node's `spawn` copies the engine's whole page table on every step).
  * Where perl is missing the engine falls back to node's `spawn`.
  *
- * Protocol, one request at a time (the engine never sends the next before
- * the last one's `exit` or `fail`):
+ * Protocol. Requests are served in order, one step running at a time:
  *   engine → server  "<byte length>\n" then the fields joined by NUL:
- *                    cwd, log file, argc, argv…, environment "NAME=value"…
- *   server → engine  "ready\n"                    once, when started
- *                    "pid <pid>\n"                 the step has exec'd
- *                    "fail <stage> <errno>\n"      it could not (stage: chdir,
- *                                                  open, pipe, fork, setsid,
- *                                                  dup2, exec)
- *                    "exit <pid> <wait status>\n"  the step's process ended
+ *                    cwd, log file, banner, condition, argc, argv…,
+ *                    environment "NAME=value"…
+ *   server → engine  "ready\n"                         once, when started
+ *                    "pid <pid> <offset>\n"             the step has exec'd; its
+ *                                                       output starts at offset
+ *                    "fail <stage> <errno>\n"           it could not (stage: chdir,
+ *                                                       open, pipe, fork, setsid,
+ *                                                       dup2, exec)
+ *                    "exit <pid> <wait status> <size>\n" the step's process ended;
+ *                                                       the log's size then
+ *                    "drop\n"                           not started: see condition
+ *
+ * The banner (when not empty) is appended to the log with the time, just
+ * before the step starts. A condition ("any", or exit code ranges
+ * "low:high,…") makes the step start only if the previous one exited with
+ * such a code. That lets the engine send the next step while one still
+ * runs: it starts the moment the last one exits, without waiting for a
+ * round trip through the engine (~0.6 ms a step).
  *
  * The child reports a failed exec through a close-on-exec pipe, the way
  * libuv does: EOF on the pipe means the exec happened.
@@ -53,18 +63,42 @@ sub read_exactly {
   return $data;
 }
 
+# The wait status of the step that ran last; undef when the last request
+# started nothing.
+my $last;
 while (defined(my $header = <STDIN>)) {
   exit 2 unless $header =~ /^(\d+)\n\z/;
-  my ($cwd, $log, $argc, @rest) = split /\0/, read_exactly($1), -1;
+  my ($cwd, $log, $banner, $condition, $argc, @rest) = split /\0/, read_exactly($1), -1;
   my @argv = splice(@rest, 0, $argc);
+  my $previous = $last;
+  $last = undef;
+  if ($condition ne '' && !succeeded($previous, $condition)) {
+    print "drop\n";
+    next;
+  }
   set_environment(@rest);
-  my $pid = start($cwd, $log, @argv);
+  my ($pid, $offset) = start($cwd, $log, $banner, @argv);
   # Hold no step's directory: a later hook may want to unmount or remove it.
   chdir '/';
   next unless $pid;
-  print "pid $pid\n";
+  print "pid $pid $offset\n";
   waitpid($pid, 0);
-  print "exit $pid $?\n";
+  $last = $?;
+  my $size = -s $log;
+  print "exit $pid $last ", (defined $size ? $size : 0), "\n";
+}
+
+# Whether a wait status is a normal exit with one of the codes.
+sub succeeded {
+  my ($status, $codes) = @_;
+  return 0 unless defined $status && ($status & 127) == 0;
+  return 1 if $codes eq 'any';
+  my $code = $status >> 8;
+  for my $range (split /,/, $codes) {
+    my ($low, $high) = split /:/, $range;
+    return 1 if $code >= $low && $code <= $high;
+  }
+  return 0;
 }
 
 # %ENV becomes exactly the pairs given, changing only what differs from the
@@ -81,12 +115,17 @@ sub set_environment {
   }
 }
 
-# Forks and execs the step; its pid once the exec happened, or undef after
-# printing why it could not run.
+# Forks and execs the step; its pid (once the exec happened) and where its
+# output starts in the log, or nothing after printing why it could not run.
 sub start {
-  my ($cwd, $log, @argv) = @_;
+  my ($cwd, $log, $banner, @argv) = @_;
   chdir $cwd or return refuse('chdir');
   open(my $out, '>>', $log) or return refuse('open');
+  if ($banner ne '') {
+    my $time = POSIX::strftime('%Y-%m-%dT%H:%M:%SZ', gmtime);
+    defined(syswrite $out, "$banner ($time)\n") or return refuse('open');
+  }
+  my $offset = -s $out;
   pipe(my $report_r, my $report_w) or return refuse('pipe');
   my $pid = fork();
   defined $pid or return refuse('fork');
@@ -103,15 +142,15 @@ sub start {
   my $report = '';
   1 while sysread($report_r, $report, 64, length $report);
   close $report_r;
-  return $pid if $report eq '';
+  return ($pid, $offset) if $report eq '';
   waitpid($pid, 0);
   print "fail $report\n";
-  return undef;
+  return;
 }
 
 sub refuse {
   print "fail $_[0] ", $! + 0, "\n";
-  return undef;
+  return;
 }
 
 sub fail {

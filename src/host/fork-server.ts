@@ -5,18 +5,22 @@
  * Node's `spawn` forks the engine synchronously: with the engine's heap
  * mapped, that costs ~2.7 ms of blocked event loop per step, more than a
  * whole no-op hook takes to run. A perl process (fork-server-script.ts) of a
- * few MB forks in a fraction of that. It is started once, lazily, and serves
- * one step at a time; a step asked for while another runs, and every step
- * on a host without perl, goes through node's `spawn` instead
- * (step-spawner.ts), so behaviour never depends on which path ran it.
+ * few MB forks in a fraction of that. It is started once and runs one step
+ * at a time; the next step of an event may be queued behind the running one
+ * (`after`), and then starts the moment it exits successfully. A step asked
+ * for while another runs (and is not queued behind it), and every step on a
+ * host without perl, goes through node's `spawn` instead (step-spawner.ts),
+ * so behaviour never depends on which path ran it.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 import { FORK_SERVER_SCRIPT } from './fork-server-script.js';
+import { codesCondition } from './success-codes.js';
 import {
   errnoError,
   nodeSpawner,
   signalName,
+  succeeded,
   type SpawnRequest,
   type SpawnedStep,
   type StepExit,
@@ -25,14 +29,17 @@ import {
 
 type Message =
   | { kind: 'ready' }
-  | { kind: 'pid'; pid: number }
+  | { kind: 'pid'; pid: number; offset: number }
   | { kind: 'fail'; stage: string; errno: number }
-  | { kind: 'exit'; pid: number; status: number };
+  | { kind: 'exit'; pid: number; status: number; size: number }
+  | { kind: 'drop' };
 
+/** A request sent to the server, in the order its answers will come. */
 interface InFlight {
   program: string;
-  started: (step: SpawnedStep) => void;
+  started: (step: SpawnedStep | undefined) => void;
   failed: (error: Error) => void;
+  step?: SpawnedStep;
   exited?: (exit: StepExit) => void;
   lost?: (error: Error) => void;
 }
@@ -42,7 +49,10 @@ export class ForkServer implements StepSpawner {
   private ready: Promise<boolean> | undefined;
   private markReady: ((ok: boolean) => void) | undefined;
   private dead = false;
-  private current: InFlight | undefined;
+  /** The running (or starting) request first, then at most one queued behind it. */
+  private inFlight: InFlight[] = [];
+  /** The step the server started last: the one a queued request's condition is about. */
+  private lastStarted: SpawnedStep | undefined;
   private pending = '';
   /** Steps (and launches) waiting on the server. */
   private holders = 0;
@@ -53,26 +63,43 @@ export class ForkServer implements StepSpawner {
     private readonly fallback: StepSpawner = nodeSpawner,
   ) {}
 
-  async start(request: SpawnRequest): Promise<SpawnedStep> {
-    if (this.current || this.dead) return this.fallback.start(request);
+  async start(request: SpawnRequest): Promise<SpawnedStep | undefined> {
+    if (this.dead) return this.fallback.start(request);
+    const after = request.after;
+    // Queued behind the server's own last step, which runs or just ran:
+    // the server itself checks how it exited.
+    const chained =
+      after !== undefined &&
+      after.step === this.lastStarted &&
+      this.inFlight.every((request) => request.step === after.step);
+    if (!chained) {
+      if (after && !(await succeeded(after))) return undefined;
+      request = { ...request, after: undefined };
+      if (this.dead || this.inFlight.length > 0) return this.fallback.start(request);
+    }
     const fields = [
       resolve(request.cwd),
       resolve(request.logFile),
+      request.banner,
+      chained ? codesCondition(after.allowed) : '',
       String(request.argv.length),
       ...request.argv,
     ];
     for (const [name, value] of Object.entries(request.env)) fields.push(`${name}=${value}`);
     // Node's spawn refuses a NUL with the clear error a user should see.
     if (fields.some((field) => field.includes('\0'))) return this.fallback.start(request);
-    this.hold();
-    try {
-      if (!(await this.launch()) || this.current) return await this.fallback.start(request);
-    } finally {
-      this.release();
+    if (!chained) {
+      this.hold();
+      try {
+        const usable = await this.launch();
+        if (!usable || this.inFlight.length > 0) return await this.fallback.start(request);
+      } finally {
+        this.release();
+      }
     }
     const payload = Buffer.from(fields.join('\0'), 'utf8');
-    return new Promise<SpawnedStep>((started, failed) => {
-      this.current = { program: request.argv[0], started, failed };
+    return new Promise<SpawnedStep | undefined>((started, failed) => {
+      this.inFlight.push({ program: request.argv[0], started, failed });
       this.hold();
       this.process?.stdin?.write(Buffer.concat([Buffer.from(`${payload.length}\n`), payload]));
     });
@@ -146,26 +173,39 @@ export class ForkServer implements StepSpawner {
   }
 
   private handle(message: Message): void {
-    const step = this.current;
     if (message.kind === 'ready') {
       this.markReady?.(true);
-    } else if (message.kind === 'pid' && step && !step.exited) {
+      return;
+    }
+    const head = this.inFlight[0];
+    if (!head) return this.lose(`the fork server answered ${message.kind} to no request`);
+    if (message.kind === 'pid' && !head.step) {
       const exited = new Promise<StepExit>((resolve, reject) => {
-        step.exited = resolve;
-        step.lost = reject;
+        head.exited = resolve;
+        head.lost = reject;
       });
-      step.started({ pid: message.pid, exited });
-    } else if (message.kind === 'fail' && step && !step.exited) {
+      head.step = { pid: message.pid, outputStart: message.offset, exited };
+      this.lastStarted = head.step;
+      head.started(head.step);
+    } else if (message.kind === 'fail' && !head.step) {
+      this.lastStarted = undefined; // the server's last status is no step's now
       this.finish();
-      step.failed(errnoError(message.errno, `${message.stage} ${step.program}`));
-    } else if (message.kind === 'exit' && step?.exited) {
+      head.failed(errnoError(message.errno, `${message.stage} ${head.program}`));
+    } else if (message.kind === 'drop' && !head.step) {
+      this.lastStarted = undefined;
       this.finish();
-      step.exited(decodeWaitStatus(message.status));
+      head.started(undefined);
+    } else if (message.kind === 'exit' && head.exited) {
+      this.finish();
+      head.exited({ ...decodeWaitStatus(message.status), logSize: message.size });
+    } else {
+      this.lose(`the fork server answered ${message.kind} out of turn`);
     }
   }
 
+  /** The head request is answered in full; the one queued behind it (if any) is next. */
   private finish(): void {
-    this.current = undefined;
+    this.inFlight.shift();
     this.release();
   }
 
@@ -174,29 +214,36 @@ export class ForkServer implements StepSpawner {
     if (this.dead) return;
     this.dead = true;
     this.markReady?.(false);
-    const step = this.current;
-    if (step) this.finish();
+    const requests = this.inFlight;
+    this.inFlight = [];
+    for (const request of requests) {
+      this.release();
+      if (request.lost) request.lost(new Error(why));
+      else request.failed(new Error(why));
+    }
     this.process?.kill('SIGKILL'); // it ignores TERM
-    if (step?.lost) step.lost(new Error(why));
-    else step?.failed(new Error(why));
   }
 }
 
 function parseMessage(line: string): Message | undefined {
-  const [kind, first, second] = line.split(' ');
-  if (kind === 'ready') return { kind };
-  if (kind === 'pid' && /^\d+$/.test(first)) return { kind, pid: Number(first) };
-  if (kind === 'fail' && /^\d+$/.test(second)) {
-    return { kind, stage: first, errno: Number(second) };
+  const [kind, ...fields] = line.split(' ');
+  if (kind === 'ready' || kind === 'drop') return fields.length === 0 ? { kind } : undefined;
+  if (!fields.every((field) => /^\d+$/.test(field))) {
+    if (kind === 'fail' && fields.length === 2 && /^\d+$/.test(fields[1])) {
+      return { kind, stage: fields[0], errno: Number(fields[1]) };
+    }
+    return undefined;
   }
-  if (kind === 'exit' && /^\d+$/.test(first) && /^\d+$/.test(second)) {
-    return { kind, pid: Number(first), status: Number(second) };
+  const [first, second, third] = fields.map(Number);
+  if (kind === 'pid' && fields.length === 2) return { kind, pid: first, offset: second };
+  if (kind === 'exit' && fields.length === 3) {
+    return { kind, pid: first, status: second, size: third };
   }
   return undefined;
 }
 
 /** A wait(2) status as node reports it: an exit code, or the signal that ended the process. */
-function decodeWaitStatus(status: number): StepExit {
+function decodeWaitStatus(status: number): Omit<StepExit, 'logSize'> {
   const signal = status & 0x7f;
   if (signal === 0) return { code: (status >> 8) & 0xff, signal: null };
   return { code: null, signal: signalName(signal) };

@@ -10,6 +10,9 @@
  *   file (log-follower.ts).
  * - Completion is the process's exit, not the end of its output: a script
  *   that starts a daemon with `&` completes at once.
+ * - The process is started by the fork server (fork-server.ts), or by node's
+ *   spawn where there is no perl; a step may be queued behind the one before
+ *   it (runStepAfter) so that it starts the moment that one succeeds.
  *
  * Nothing here talks to the Actions runtime: progress goes through callbacks.
  */
@@ -21,6 +24,7 @@ import { terminateGroup } from './process-group.js';
 import { runAsArgv, runAsEnv, type RunAsUser } from './run-as.js';
 import { defaultSpawner } from './fork-server.js';
 import type { SpawnedStep, StepExit, StepSpawner } from './step-spawner.js';
+import { exitCodeAllowed } from './success-codes.js';
 
 export const DEFAULT_KILL_GRACE_MS = 5000;
 export const DEFAULT_TAIL_BYTES = 64 * 1024;
@@ -45,6 +49,12 @@ export interface StepRequest {
   tailBytes?: number;
   /** How the process is started; the engine's fork server by default. */
   spawner?: StepSpawner;
+  /** Written into the log with the time just before the step starts ("=== Event: script"). */
+  banner?: string;
+  /** runStepAfter: the earlier step that must exit with one of `allowed` first. */
+  after?: { step: SpawnedStep; allowed: SuccessCodes };
+  /** Called once the process runs, with its pid (what a later step may be queued after). */
+  onStarted?: (step: SpawnedStep) => void;
 }
 
 export type StepResult = 'succeeded' | 'failed' | 'timed-out' | 'cancelled' | 'error';
@@ -61,26 +71,21 @@ export interface StepOutcome {
   error?: string;
 }
 
-export function exitCodeAllowed(code: number, codes: SuccessCodes): boolean {
-  if (codes === 'any') return true;
-  return codes.some(([low, high]) => code >= low && code <= high);
-}
+export { describeCodes, exitCodeAllowed } from './success-codes.js';
 
-/** "0", "0,3-5", "any"; a range with a negative bound is written "-1..10". */
-export function describeCodes(codes: SuccessCodes): string {
-  if (codes === 'any') return 'any';
-  if (codes.length === 0) return 'none';
-  return codes
-    .map(([low, high]) => {
-      if (low === high) return String(low);
-      return low < 0 || high < 0 ? `${low}..${high}` : `${low}-${high}`;
-    })
-    .join(',');
-}
-
+/** Runs one step to its end. */
 export async function runStep(req: StepRequest): Promise<StepOutcome> {
-  const startedAt = new Date();
-  const clock = performance.now();
+  return (await runStepAfter({ ...req, after: undefined })) as StepOutcome;
+}
+
+/**
+ * Runs one step once `req.after` (an earlier step) has exited with one of
+ * its allowed codes; undefined when it did not, and this step never ran.
+ * The fork server starts such a step the moment the earlier one exits.
+ */
+export async function runStepAfter(req: StepRequest): Promise<StepOutcome | undefined> {
+  let startedAt = new Date();
+  let clock = performance.now();
   const ended = (result: StepResult, extra: Partial<StepOutcome> = {}): StepOutcome => ({
     exitCode: null,
     signal: null,
@@ -102,25 +107,38 @@ export async function runStep(req: StepRequest): Promise<StepOutcome> {
     return ended('error', { error: `cannot open log file ${req.logFile}: ${reason(error)}` });
   }
   const tail = new OutputTail(req.tailBytes ?? DEFAULT_TAIL_BYTES);
-  let follower: LogFollower;
-  try {
-    follower = LogFollower.start({
-      path: req.logFile,
-      fromOffset: fstatSync(logFd).size,
-      onBytes: (chunk) => tail.push(chunk),
-      onLine: req.onLine,
-    });
-  } catch (error) {
-    closeSync(logFd);
-    return ended('error', { error: `cannot read log file ${req.logFile}: ${reason(error)}` });
-  }
-
-  const run = await execute(req, logFd);
+  let follower: LogFollower | undefined;
+  let unreadable: string | undefined;
+  const run = await execute(req, logFd, (step) => {
+    if (req.after) {
+      // It waited for the earlier step: its time starts now.
+      startedAt = new Date();
+      clock = performance.now();
+    }
+    try {
+      follower = LogFollower.start({
+        path: req.logFile,
+        fromOffset: step.outputStart,
+        onBytes: (chunk) => tail.push(chunk),
+        onLine: req.onLine,
+      });
+    } catch (error) {
+      // The step runs all the same; only its output cannot be shown.
+      unreadable = `cannot read log file ${req.logFile}: ${reason(error)}`;
+    }
+  });
   closeSync(logFd);
-  await follower.stop(run.logSize);
-  const timing = { startedAt: run.startedAt, durationMs: run.durationMs };
-  const common = { ...timing, exitCode: run.exitCode, signal: run.signal, tail: tail.text() };
+  if (!run) return undefined;
+  await follower?.stop(run.logSize);
+  const common = {
+    startedAt,
+    durationMs: run.durationMs ?? performance.now() - clock,
+    exitCode: run.exitCode,
+    signal: run.signal,
+    tail: tail.text(),
+  };
   if (run.spawnError !== undefined) return ended('error', { ...common, error: run.spawnError });
+  if (unreadable !== undefined) return ended('error', { ...common, error: unreadable });
   if (run.stoppedFor) return ended(run.stoppedFor, common);
   if (run.exitCode === null || !exitCodeAllowed(run.exitCode, req.successCodes)) {
     return ended('failed', common);
@@ -129,8 +147,8 @@ export async function runStep(req: StepRequest): Promise<StepOutcome> {
 }
 
 interface Execution {
-  startedAt: Date;
-  durationMs: number;
+  /** From the start to the exit; unset when the step never started. */
+  durationMs?: number;
   exitCode: number | null;
   signal: string | null;
   /** Set when the engine ended the step. */
@@ -140,22 +158,25 @@ interface Execution {
   logSize: number;
 }
 
-/** Starts the step, enforces timeout and cancellation, and waits for its exit. */
-async function execute(req: StepRequest, logFd: number): Promise<Execution> {
+/**
+ * Starts the step, enforces timeout and cancellation, and waits for its
+ * exit; undefined when it was queued after a step that did not succeed.
+ */
+async function execute(
+  req: StepRequest,
+  logFd: number,
+  onStarted: (step: SpawnedStep) => void,
+): Promise<Execution | undefined> {
   const argv = req.runAs ? runAsArgv(req.runAs, req.argv) : req.argv;
   const env = req.runAs ? runAsEnv(req.runAs, req.env) : req.env;
-  const startedAt = new Date();
-  const clock = performance.now();
   const failure = (error: string): Execution => ({
-    startedAt,
-    durationMs: performance.now() - clock,
     exitCode: null,
     signal: null,
     spawnError: error,
     logSize: fstatSync(logFd).size,
   });
 
-  let step: SpawnedStep;
+  let step: SpawnedStep | undefined;
   try {
     step = await (req.spawner ?? defaultSpawner()).start({
       argv,
@@ -163,10 +184,17 @@ async function execute(req: StepRequest, logFd: number): Promise<Execution> {
       env,
       logFile: req.logFile,
       logFd,
+      banner: req.banner ?? '',
+      after: req.after,
     });
   } catch (error) {
     return failure(spawnFailure(argv[0], req, error));
   }
+  if (!step) return undefined;
+  const clock = performance.now();
+  const { pid } = step;
+  onStarted(step);
+  req.onStarted?.(step);
 
   let stoppedFor: Execution['stoppedFor'];
   let termination: Promise<void> | undefined;
@@ -174,14 +202,14 @@ async function execute(req: StepRequest, logFd: number): Promise<Execution> {
   const stop = (why: 'timed-out' | 'cancelled') => {
     if (exited || stoppedFor) return;
     stoppedFor = why;
-    termination = terminateGroup(step.pid, req.killGraceMs ?? DEFAULT_KILL_GRACE_MS);
+    termination = terminateGroup(pid, req.killGraceMs ?? DEFAULT_KILL_GRACE_MS);
   };
   const timeoutMs = req.timeoutSeconds * 1000;
   const timer =
     timeoutMs <= MAX_TIMER_MS ? setTimeout(() => stop('timed-out'), timeoutMs) : undefined;
   const onAbort = () => stop('cancelled');
   req.signal?.addEventListener('abort', onAbort, { once: true });
-  // Cancelled while the step was being started.
+  // Cancelled while the step was being started (or waited for the one before).
   if (req.signal?.aborted) onAbort();
 
   let outcome: StepExit | { lost: string };
@@ -191,24 +219,20 @@ async function execute(req: StepRequest, logFd: number): Promise<Execution> {
     outcome = { lost: reason(error) };
   }
   exited = true;
-  const logSize = fstatSync(logFd).size;
   const durationMs = performance.now() - clock;
   clearTimeout(timer);
   req.signal?.removeEventListener('abort', onAbort);
   // The script is gone (or out of sight); make sure what it started in its group is too.
-  if ('lost' in outcome) termination ??= terminateGroup(step.pid, 0);
+  if ('lost' in outcome) termination ??= terminateGroup(pid, 0);
   await termination;
 
-  if ('lost' in outcome) {
-    return { ...failure(`lost track of ${argv[0]}: ${outcome.lost}`), logSize };
-  }
+  if ('lost' in outcome) return failure(`lost track of ${argv[0]}: ${outcome.lost}`);
   return {
-    startedAt,
     durationMs,
     exitCode: outcome.code,
     signal: outcome.signal,
     stoppedFor,
-    logSize,
+    logSize: outcome.logSize,
   };
 }
 

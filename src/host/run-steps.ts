@@ -9,7 +9,8 @@ import type { HookStep } from '../manifest/model.js';
 import type { PlannedEvent } from '../plan/plan.js';
 import type { StepReport } from '../report/deployment-report.js';
 import type { Log } from '../report/log.js';
-import { describeCodes, runStep } from './hook-runner.js';
+import { describeCodes, runStepAfter, type StepRequest } from './hook-runner.js';
+import type { SpawnedStep } from './step-spawner.js';
 import { hookEnvironment } from './hook-env.js';
 import { resolveRunAs } from './run-as.js';
 import { stepArgv } from './step-command.js';
@@ -65,12 +66,17 @@ function baseEnvironment(deploymentEnv: Record<string, string>): Record<string, 
   return base;
 }
 
+/**
+ * Runs one step; with `after`, it is queued to start the moment that earlier
+ * step exits successfully, and resolves undefined if it did not.
+ */
 export async function runHookStep(
   event: string,
   step: HookStep,
   revisionRoot: string,
   context: StepContext,
-): Promise<StepReport> {
+  queue: { after?: StepRequest['after']; onStarted?: StepRequest['onStarted'] } = {},
+): Promise<StepReport | undefined> {
   const startedAt = new Date();
   const base = {
     event,
@@ -94,8 +100,7 @@ export async function runHookStep(
       note,
     };
   }
-  fs.appendFileSync(context.logFile, `=== ${event}: ${label(step)} (${startedAt.toISOString()})\n`);
-  const outcome = await runStep({
+  const outcome = await runStepAfter({
     argv: stepArgv(step, revisionRoot),
     cwd,
     env: {
@@ -109,9 +114,12 @@ export async function runHookStep(
     runAs,
     successCodes: step.successCodes,
     logFile: context.logFile,
+    banner: `=== ${event}: ${label(step)}`,
     onLine: (line) => context.log.info(`[${event}] ${line}`),
     signal: context.signal,
+    ...queue,
   });
+  if (!outcome) return undefined;
   const report: StepReport = {
     ...base,
     result: outcome.result,
@@ -126,17 +134,74 @@ export async function runHookStep(
   return report;
 }
 
-/** Runs steps in order; stops at the first that does not succeed. */
+/** A step on its way: its process once it runs (undefined if it never did), and its report. */
+interface LaunchedStep {
+  started: Promise<SpawnedStep | undefined>;
+  report: Promise<StepReport | undefined>;
+  /** Ends it early: the step before it failed after all. */
+  abandon: () => void;
+}
+
+function launch(
+  event: string,
+  step: HookStep,
+  revisionRoot: string,
+  context: StepContext,
+  after?: StepRequest['after'],
+): LaunchedStep {
+  let markStarted: (step: SpawnedStep | undefined) => void = () => undefined;
+  const started = new Promise<SpawnedStep | undefined>((resolve) => (markStarted = resolve));
+  const abandoned = new AbortController();
+  const signal = AbortSignal.any([context.signal, abandoned.signal]);
+  const report = runHookStep(
+    event,
+    step,
+    revisionRoot,
+    { ...context, signal },
+    {
+      after,
+      onStarted: markStarted,
+    },
+  ).finally(() => markStarted(undefined));
+  return { started, report, abandon: () => abandoned.abort() };
+}
+
+/**
+ * Runs steps in order; stops at the first that does not succeed. While a
+ * step runs, the next one is queued behind it, so it starts the moment the
+ * running one exits successfully (no round trip through the engine).
+ */
 export async function runSteps(
   event: string,
   source: StepSource,
   context: StepContext,
 ): Promise<EventRun> {
+  const { steps, revisionRoot } = source;
   const reports: StepReport[] = [];
-  for (const step of source.steps) {
-    const report = await runHookStep(event, step, source.revisionRoot, context);
+  let queued: LaunchedStep | undefined;
+  for (let i = 0; i < steps.length; i++) {
+    let current = queued;
+    queued = undefined;
+    if (!current || !(await current.started)) {
+      // Not queued, or it could not start early (its script may be made by
+      // the step before): run it now, from the beginning.
+      await current?.report;
+      current = launch(event, steps[i], revisionRoot, context);
+    }
+    const running = await current.started;
+    if (running && i + 1 < steps.length) {
+      const after = { step: running, allowed: steps[i].successCodes };
+      queued = launch(event, steps[i + 1], revisionRoot, context, after);
+    }
+    const report = (await current.report) as StepReport;
     reports.push(report);
-    if (report.result !== 'succeeded') return { reports, failed: report };
+    if (report.result !== 'succeeded') {
+      // Not started by the fork server; only a step that exited 0 just as it
+      // timed out or was cancelled lets the next one begin, and it is ended.
+      queued?.abandon();
+      await queued?.report;
+      return { reports, failed: report };
+    }
   }
   return { reports };
 }
