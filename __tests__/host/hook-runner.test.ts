@@ -80,7 +80,12 @@ describe.each(spawners)('%s', (_name, chosen) => {
       const [pid] = await readPids(pidFile, 1);
       started.push(pid);
       expect(isRunning(pid)).toBe(true);
-      const environ = fs.readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0');
+      // A process in the middle of an exec (python3 may be a chain of
+      // shims) shows an empty environment: read it once it has one.
+      const readEnviron = () =>
+        fs.readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0').filter(Boolean);
+      expect(await waitFor(() => readEnviron().length > 0)).toBe(true);
+      const environ = readEnviron();
       expect(environ.some((v) => v.startsWith('PATH='))).toBe(true);
       expect(environ.some((v) => v.startsWith('RUNNER_TRACKING_ID='))).toBe(false);
     });

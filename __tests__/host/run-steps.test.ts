@@ -123,6 +123,7 @@ describe('runSteps', () => {
     // a success to the process runner, a timeout to the engine.
     const started = path.join(dir, 'late-start');
     const finished = path.join(dir, 'late-finish');
+    const ctx = context({ killGraceMs: 2000 });
     const began = Date.now();
     const run = await runSteps(
       'ValidateService',
@@ -133,13 +134,14 @@ describe('runSteps', () => {
         ],
         revisionRoot: dir,
       },
-      context({ killGraceMs: 2000 }),
+      ctx,
     );
     expect(run.reports).toHaveLength(1);
     expect(run.failed?.result).toBe('timed-out');
     expect(Date.now() - began).toBeLessThan(3000);
-    // The process runner did start it (the step before exited 0), and it was ended.
-    expect(fs.existsSync(started)).toBe(true);
+    // The fork server did start it (the step before exited 0; its banner is
+    // in the log), and the engine ended it.
+    expect(fs.readFileSync(ctx.logFile, 'utf8')).toContain(`=== ValidateService: touch ${started}`);
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(fs.existsSync(finished)).toBe(false);
   });
