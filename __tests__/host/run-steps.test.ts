@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { HookStep } from '../../src/manifest/model.js';
 import type { Log } from '../../src/report/log.js';
+import { hookEnvironment } from '../../src/host/hook-env.js';
 import { runSteps, type StepContext } from '../../src/host/run-steps.js';
 import { tempDir } from './process-helpers.js';
 
@@ -22,7 +23,13 @@ const log: Log = {
 function context(extra: Partial<StepContext> = {}): StepContext {
   const logFile = path.join(fs.mkdtempSync(path.join(dir, 'run-')), 'hooks.log');
   fs.writeFileSync(logFile, '');
-  return { env: {}, logFile, log, signal: new AbortController().signal, ...extra };
+  return {
+    env: hookEnvironment(process.env, {}),
+    logFile,
+    log,
+    signal: new AbortController().signal,
+    ...extra,
+  };
 }
 
 const command = (line: string, extra: Partial<HookStep> = {}): HookStep => ({

@@ -13,13 +13,13 @@
  * so behaviour never depends on which path ran it.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { constants } from 'node:os';
 import { resolve } from 'node:path';
+import { getSystemErrorName } from 'node:util';
 import { FORK_SERVER_SCRIPT } from './fork-server-script.js';
 import { codesCondition } from './success-codes.js';
 import {
-  errnoError,
   nodeSpawner,
-  signalName,
   succeeded,
   type SpawnRequest,
   type SpawnedStep,
@@ -247,6 +247,19 @@ function decodeWaitStatus(status: number): Omit<StepExit, 'logSize'> {
   const signal = status & 0x7f;
   if (signal === 0) return { code: (status >> 8) & 0xff, signal: null };
   return { code: null, signal: signalName(signal) };
+}
+
+/** Signal number → name, for wait statuses reported as numbers. */
+function signalName(number: number): NodeJS.Signals | null {
+  const entry = Object.entries(constants.signals).find(([, value]) => value === number);
+  return entry ? (entry[0] as NodeJS.Signals) : null;
+}
+
+/** errno number → an Error with the `code` node would give it (ENOENT, EACCES …). */
+function errnoError(errno: number, what: string): NodeJS.ErrnoException {
+  // getSystemErrorName takes libuv's negative form, and refuses 0.
+  const code = errno > 0 ? getSystemErrorName(-errno) : 'EUNKNOWN';
+  return Object.assign(new Error(`${what} ${code}`), { code, errno: -errno });
 }
 
 let shared: ForkServer | undefined;

@@ -84,8 +84,8 @@ export async function runStep(req: StepRequest): Promise<StepOutcome> {
  * The fork server starts such a step the moment the earlier one exits.
  */
 export async function runStepAfter(req: StepRequest): Promise<StepOutcome | undefined> {
-  let startedAt = new Date();
-  let clock = performance.now();
+  const startedAt = new Date();
+  const clock = performance.now();
   const ended = (result: StepResult, extra: Partial<StepOutcome> = {}): StepOutcome => ({
     exitCode: null,
     signal: null,
@@ -110,11 +110,6 @@ export async function runStepAfter(req: StepRequest): Promise<StepOutcome | unde
   let follower: LogFollower | undefined;
   let unreadable: string | undefined;
   const run = await execute(req, logFd, (step) => {
-    if (req.after) {
-      // It waited for the earlier step: its time starts now.
-      startedAt = new Date();
-      clock = performance.now();
-    }
     try {
       follower = LogFollower.start({
         path: req.logFile,
@@ -131,8 +126,8 @@ export async function runStepAfter(req: StepRequest): Promise<StepOutcome | unde
   if (!run) return undefined;
   await follower?.stop(run.logSize);
   const common = {
-    startedAt,
-    durationMs: run.durationMs ?? performance.now() - clock,
+    // A step queued after another counts from its own start.
+    ...(run.started ?? {}),
     exitCode: run.exitCode,
     signal: run.signal,
     tail: tail.text(),
@@ -147,8 +142,8 @@ export async function runStepAfter(req: StepRequest): Promise<StepOutcome | unde
 }
 
 interface Execution {
-  /** From the start to the exit; unset when the step never started. */
-  durationMs?: number;
+  /** When the process started and how long it ran; unset when it never started. */
+  started?: { startedAt: Date; durationMs: number };
   exitCode: number | null;
   signal: string | null;
   /** Set when the engine ended the step. */
@@ -191,6 +186,7 @@ async function execute(
     return failure(spawnFailure(argv[0], req, error));
   }
   if (!step) return undefined;
+  const startedAt = new Date();
   const clock = performance.now();
   const { pid } = step;
   onStarted(step);
@@ -228,7 +224,7 @@ async function execute(
 
   if ('lost' in outcome) return failure(`lost track of ${argv[0]}: ${outcome.lost}`);
   return {
-    durationMs,
+    started: { startedAt, durationMs },
     exitCode: outcome.code,
     signal: outcome.signal,
     stoppedFor,

@@ -11,12 +11,11 @@ import type { StepReport } from '../report/deployment-report.js';
 import type { Log } from '../report/log.js';
 import { describeCodes, runStepAfter, type StepRequest } from './hook-runner.js';
 import type { SpawnedStep } from './step-spawner.js';
-import { hookEnvironment } from './hook-env.js';
 import { resolveRunAs } from './run-as.js';
 import { stepArgv } from './step-command.js';
 
 export interface StepContext {
-  /** Environment every hook gets (DEPLOYMENT_ID, BUNDLE_COMMIT, the env input …). */
+  /** Environment every hook starts from: deploymentEnvironment() (the engine's, DEPLOYMENT_ID, the env input …). */
   env: Record<string, string>;
   logFile: string;
   log: Log;
@@ -49,21 +48,6 @@ function workingDirectory(step: HookStep, revisionRoot: string): string {
   const cwd = path.resolve(revisionRoot, step.cwd);
   fs.mkdirSync(cwd, { recursive: true });
   return cwd;
-}
-
-/**
- * The engine's environment with the deployment's variables, built once per
- * deployment (`context.env` is one object for all its steps): reading every
- * variable of process.env costs ~0.1 ms, paid per hook otherwise.
- */
-const baseEnvironments = new WeakMap<Record<string, string>, Record<string, string>>();
-function baseEnvironment(deploymentEnv: Record<string, string>): Record<string, string> {
-  let base = baseEnvironments.get(deploymentEnv);
-  if (!base) {
-    base = hookEnvironment(process.env, deploymentEnv);
-    baseEnvironments.set(deploymentEnv, base);
-  }
-  return base;
 }
 
 /**
@@ -104,7 +88,7 @@ export async function runHookStep(
     argv: stepArgv(step, revisionRoot),
     cwd,
     env: {
-      ...baseEnvironment(context.env),
+      ...context.env,
       ...step.env,
       LIFECYCLE_EVENT: event,
       REVISION_ROOT: revisionRoot,

@@ -8,7 +8,6 @@
  */
 import { spawn } from 'node:child_process';
 import { fstatSync, writeSync } from 'node:fs';
-import { constants } from 'node:os';
 import type { SuccessCodes } from '../manifest/model.js';
 import { exitCodeAllowed } from './success-codes.js';
 
@@ -94,17 +93,4 @@ export async function succeeded(after: NonNullable<SpawnRequest['after']>): Prom
 /** The banner's time, as the fork server writes it: UTC, to the second. */
 export function bannerTime(date = new Date()): string {
   return date.toISOString().replace(/\.\d+Z$/, 'Z');
-}
-
-/** Signal number → name, for wait statuses reported as numbers. */
-export function signalName(number: number): NodeJS.Signals | null {
-  const entry = Object.entries(constants.signals).find(([, value]) => value === number);
-  return entry ? (entry[0] as NodeJS.Signals) : null;
-}
-
-/** errno number → an Error with the `code` node would give it (ENOENT, EACCES …). */
-export function errnoError(errno: number, what: string): NodeJS.ErrnoException {
-  const entry = Object.entries(constants.errno).find(([, value]) => value === errno);
-  const code = entry?.[0] ?? `errno ${errno}`;
-  return Object.assign(new Error(`${what} ${code}`), { code, errno: -errno });
 }

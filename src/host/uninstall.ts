@@ -20,7 +20,7 @@ import {
   startRecord,
   writeRecord,
 } from './deployment-root.js';
-import { hookVariables, startReport } from './deployment-run.js';
+import { deploymentEnvironment, startReport } from './deployment-run.js';
 import { runContext, withGroup, type DeployRequest } from './group-session.js';
 import { applyInstall } from './install.js';
 import { readInstallList, writeInstallList } from './install-list.js';
@@ -75,7 +75,7 @@ export async function uninstall(request: DeployRequest): Promise<DeploymentRepor
       {
         ...runContext(request),
         logFile: paths.hooksLog,
-        env: hookVariables(settings, settings.deploymentId, metadata),
+        env: deploymentEnvironment(settings, settings.deploymentId, metadata),
       },
     );
     report.steps.push(...run.reports);
