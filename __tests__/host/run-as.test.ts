@@ -3,15 +3,10 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { findAccountLine } from '../../src/host/account-database.js';
 import { hookEnvironment } from '../../src/host/hook-env.js';
 import { runStep } from '../../src/host/hook-runner.js';
-import {
-  findPasswdLine,
-  lookupUser,
-  parsePasswdLine,
-  resolveRunAs,
-  runAsArgv,
-} from '../../src/host/run-as.js';
+import { lookupUser, parsePasswdLine, resolveRunAs, runAsArgv } from '../../src/host/run-as.js';
 import { stepArgv } from '../../src/host/step-command.js';
 import { tempDir } from './process-helpers.js';
 
@@ -58,9 +53,9 @@ describe('passwd parsing', () => {
   const passwd = 'root:x:0:0:root:/root:/bin/bash\n# comment\napp:x:1001:1002::/srv/app:\n';
 
   it('finds a line by name or uid', () => {
-    expect(findPasswdLine(passwd, 'app')).toBe('app:x:1001:1002::/srv/app:');
-    expect(findPasswdLine(passwd, '1001')).toBe('app:x:1001:1002::/srv/app:');
-    expect(findPasswdLine(passwd, 'ap')).toBeUndefined();
+    expect(findAccountLine(passwd, 'app')).toBe('app:x:1001:1002::/srv/app:');
+    expect(findAccountLine(passwd, '1001')).toBe('app:x:1001:1002::/srv/app:');
+    expect(findAccountLine(passwd, 'ap')).toBeUndefined();
   });
 
   it('parses a line, defaulting an empty shell to /bin/sh', () => {

@@ -125,13 +125,8 @@ export function createDeployment(root: string, group: string, id: string): Deplo
 
 /** The deployment id a pointer file names; undefined when there is no pointer yet. */
 export function readPointer(file: string): string | undefined {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
+  const text = readIfExists(file);
+  if (text === undefined) return undefined;
   const id = text.trim();
   if (!NAME.test(id) || GROUP_FILES.includes(id)) {
     const shown = id.length > 60 ? `${id.slice(0, 60)}…` : id;
@@ -151,13 +146,8 @@ export function writePointer(file: string, id: string): void {
 /** The record in a deployment directory; undefined when it has none. Throws on a damaged one. */
 export function readRecord(dir: string): DeploymentRecord | undefined {
   const file = path.join(dir, RECORD_FILE);
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
+  const text = readIfExists(file);
+  if (text === undefined) return undefined;
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -321,5 +311,15 @@ function mtimeOr(file: string, fallback: number): number {
     return statSync(file).mtimeMs;
   } catch {
     return fallback;
+  }
+}
+
+/** The file's text; undefined when it does not exist (other errors are thrown). */
+function readIfExists(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
   }
 }

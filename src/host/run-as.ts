@@ -1,8 +1,8 @@
 /**
  * Running a hook as another user (AppSpec `runas`), without `su`.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { accountLine } from './account-database.js';
 
 export interface RunAsUser {
   name: string;
@@ -12,19 +12,15 @@ export interface RunAsUser {
   shell: string;
 }
 
-/**
- * The account named `name` (or a numeric uid). Asks `getent passwd`, which
- * also sees users from LDAP/SSSD; reads /etc/passwd when getent is missing.
- */
+/** The account named `name` (or a numeric uid), from the passwd database. */
 export function lookupUser(name: string): RunAsUser {
-  const notFound = new Error(
-    `runas: user "${name}" does not exist on this host — create it (useradd ${name}) or fix runas`,
-  );
-  // A name starting with "-" would reach getent as an option.
-  if (name === '' || name.startsWith('-') || /[\s:]/.test(name)) throw notFound;
-  const line = getentPasswd(name) ?? findPasswdLine(readPasswdFile(), name);
+  const line = accountLine('passwd', name);
   const user = line === undefined ? undefined : parsePasswdLine(line);
-  if (!user) throw notFound;
+  if (!user) {
+    throw new Error(
+      `runas: user "${name}" does not exist on this host — create it (useradd ${name}) or fix runas`,
+    );
+  }
   return user;
 }
 
@@ -84,35 +80,6 @@ export function parsePasswdLine(line: string): RunAsUser | undefined {
   const [name, , uid, gid, , home, shell] = fields;
   if (!/^\d+$/.test(uid) || !/^\d+$/.test(gid)) return undefined;
   return { name, uid: Number(uid), gid: Number(gid), home, shell: shell || '/bin/sh' };
-}
-
-/** The line of `passwdText` for a user name or numeric uid. */
-export function findPasswdLine(passwdText: string, name: string): string | undefined {
-  const lines = passwdText.split('\n').filter((l) => l !== '' && !l.startsWith('#'));
-  return (
-    lines.find((l) => l.split(':')[0] === name) ??
-    (/^\d+$/.test(name) ? lines.find((l) => l.split(':')[2] === name) : undefined)
-  );
-}
-
-/** getent's line for the user; undefined when unknown (exit 2) or when there is no getent. */
-function getentPasswd(name: string): string | undefined {
-  try {
-    return execFileSync('getent', ['passwd', name], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'ignore'],
-    }).split('\n')[0];
-  } catch {
-    return undefined;
-  }
-}
-
-function readPasswdFile(): string {
-  try {
-    return readFileSync('/etc/passwd', 'utf8');
-  } catch {
-    return '';
-  }
 }
 
 function setprivPath(): string {
