@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { performance } from 'node:perf_hooks';
-import { firstInvalidUtf8 } from '../../../src/manifest/appspec/decode.js';
+import { firstInvalidUtf8 } from '../../../src/manifest/manifest-bytes.js';
 import { HEAD, diag, parseIn, removeRevisions, script } from './revision.js';
 
 afterAll(removeRevisions);

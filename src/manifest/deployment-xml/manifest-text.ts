@@ -1,8 +1,6 @@
 import { isUtf8 } from 'node:buffer';
+import { MAX_MANIFEST_BYTES, firstInvalidUtf8 } from '../manifest-bytes.js';
 import { LineIndex, type LineColumn } from './line-index.js';
-
-/** A deployment.xml is a few kilobytes; anything near this is the wrong file or an attack. */
-export const MAX_MANIFEST_BYTES = 1024 * 1024;
 
 export type ManifestText =
   { ok: true; text: string } | { ok: false; position: LineColumn; message: string };
@@ -55,36 +53,4 @@ export function decodeManifestText(bytes: Uint8Array): ManifestText {
 function positionAfter(prefix: Uint8Array): LineColumn {
   const text = new TextDecoder('utf-8').decode(prefix);
   return new LineIndex(text).at(text.length);
-}
-
-/** Offset of the first byte that does not begin a well-formed UTF-8 sequence. */
-export function firstInvalidUtf8(bytes: Uint8Array): number {
-  let i = 0;
-  while (i < bytes.length) {
-    const b = bytes[i];
-    let need: number;
-    let min = 0x80;
-    let max = 0xbf;
-    if (b < 0x80) {
-      i++;
-      continue;
-    } else if (b >= 0xc2 && b <= 0xdf) need = 1;
-    else if (b >= 0xe0 && b <= 0xef) {
-      need = 2;
-      if (b === 0xe0) min = 0xa0; // overlong
-      if (b === 0xed) max = 0x9f; // surrogates
-    } else if (b >= 0xf0 && b <= 0xf4) {
-      need = 3;
-      if (b === 0xf0) min = 0x90; // overlong
-      if (b === 0xf4) max = 0x8f; // above U+10FFFF
-    } else return i;
-    for (let k = 1; k <= need; k++) {
-      const c = bytes[i + k];
-      const lo = k === 1 ? min : 0x80;
-      const hi = k === 1 ? max : 0xbf;
-      if (c === undefined || c < lo || c > hi) return i;
-    }
-    i += need + 1;
-  }
-  return bytes.length;
 }
