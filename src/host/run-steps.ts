@@ -180,8 +180,8 @@ export async function runSteps(
     const report = (await current.report) as StepReport;
     reports.push(report);
     if (report.result !== 'succeeded') {
-      // Not started by the fork server; only a step that exited 0 just as it
-      // timed out or was cancelled lets the next one begin, and it is ended.
+      // The queued step is dropped unstarted, except after a step that
+      // exited 0 just as it timed out or was cancelled: then it is ended.
       queued?.abandon();
       await queued?.report;
       return { reports, failed: report };
